@@ -1,0 +1,55 @@
+// swift-tools-version: 6.0
+// SKIPAT denoiser: a native image and video denoiser built on a Skip-Attention restoration transformer.
+import PackageDescription
+
+let package = Package(
+    name: "SkipatDenoiser",
+    products: [
+        .library(name: "DenoiseKit", targets: ["DenoiseKit"]),
+        .executable(name: "denoise", targets: ["denoise"]),
+        .executable(name: "denoise-video", targets: ["denoise-video"]),
+        .executable(name: "denoise-bench", targets: ["denoise-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries and C code. Only CCodecs and Codec touch libpng / FFmpeg.
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "CKernels"),
+        .target(name: "CCodecs", linkerSettings: [
+            .linkedLibrary("png16"), .linkedLibrary("avformat"), .linkedLibrary("avcodec"),
+            .linkedLibrary("avutil"), .linkedLibrary("swscale"),
+        ]),
+
+        // Engine: tensors and kernels, no I/O.
+        .target(name: "Engine", dependencies: ["COpenBLAS", "CKernels"]),
+        // The SKIPAT model, built from the config inside its weight file.
+        .target(name: "SkipatModel", dependencies: ["Engine"]),
+        // Planar float images, shared by every layer above the engine.
+        .target(name: "Imaging"),
+        // Tile plan, reflect padding and seamless blending.
+        .target(name: "Tiling", dependencies: ["Imaging"]),
+        // PSNR / SSIM.
+        .target(name: "Metrics", dependencies: ["Imaging"]),
+        // Files <-> images and video frames.
+        .target(name: "Codec", dependencies: ["CCodecs", "Imaging"]),
+        // The bundled weight files.
+        .target(name: "DenoiseModels", resources: [.copy("Weights")]),
+        // Pipeline: noise estimation, tiling, model, threads. The library product for other programs.
+        .target(name: "DenoiseKit", dependencies: ["Imaging", "Tiling", "SkipatModel", "Engine", "DenoiseModels"]),
+        // Shared pieces of the command-line tools (options, error reporting, safe output).
+        .target(name: "DenoiseCLI", dependencies: [
+            "DenoiseKit", "Codec", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .executableTarget(name: "denoise", dependencies: ["DenoiseCLI"]),
+        .executableTarget(name: "denoise-video", dependencies: ["DenoiseCLI"]),
+        .executableTarget(name: "denoise-bench", dependencies: ["DenoiseCLI", "Metrics"]),
+
+        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        .testTarget(name: "SkipatModelTests", dependencies: ["SkipatModel"], resources: [.copy("Fixtures")]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,51 @@
+"""Regenerate the Swift parity fixtures: tiny random models (SKIPAT and baseline), one input tile,
+every named intermediate activation and the output of the PyTorch reference.
+
+    python3 Scripts/make_fixtures.py            # writes Tests/SkipatModelTests/Fixtures/
+
+Weights are perturbed away from their initial values (LayerNorm gains, biases, bias tables) so every
+parameter matters to the comparison. Activations are channel-last (H, W, C), batch 1.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+from safetensors.torch import save_file
+
+from export import export_safetensors
+from skipat_model import SkipatConfig, SkipatDenoiser
+
+OUT = Path(__file__).resolve().parent.parent / "Tests" / "SkipatModelTests" / "Fixtures"
+
+# width 4, two levels, 4x4 windows: a 32x32 tile has shifted, masked windows at every level
+# (32, 16, 8 tokens a side), and a 16x16 tile exercises the whole-grid window (4x4 at the bottleneck).
+TINY = dict(width=4, levels=2, depth=2, window=4)
+VARIANTS = {"tiny-skipat": [1], "tiny-baseline": []}
+SIZES = (32, 16)
+
+
+def main():
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name, phi_blocks in VARIANTS.items():
+        torch.manual_seed(1234)
+        model = SkipatDenoiser(SkipatConfig(**TINY, phi_blocks=phi_blocks)).eval()
+        with torch.no_grad():
+            for p in model.parameters():
+                p.add_(torch.randn_like(p) * 0.2)
+        export_safetensors(model, OUT / f"{name}.safetensors", {"preset": name})
+        for size in SIZES:
+            rgb = torch.rand(1, 3, size, size)
+            x = torch.cat([rgb, torch.full((1, 1, size, size), 25 / 255)], dim=1)
+            trace: dict[str, torch.Tensor] = {}
+            with torch.no_grad():
+                model(x, trace)
+            tensors = {"input": x[0].permute(1, 2, 0).contiguous()}
+            tensors.update({k: v[0].contiguous() for k, v in trace.items()})
+            save_file(tensors, str(OUT / f"{name}.{size}.activations.safetensors"),
+                      metadata={"format": "skipat-activations", "model": name})
+            print(f"{name} {size}x{size}: {len(trace)} activations")
+
+
+if __name__ == "__main__":
+    main()

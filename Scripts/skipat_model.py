@@ -1,0 +1,325 @@
+"""PyTorch reference of the SKIPAT restoration transformer (docs: DESIGN.md section 3).
+
+A U-shaped window-attention transformer (Uformer layout) in which, inside every stage, the blocks
+listed in `phi_blocks` replace window self-attention by SKIPAT's cheap parametric function Phi applied
+to the previous block's attention output. `phi_blocks=()` is the plain baseline.
+
+Tensor names here are the names in the exported safetensors file and in the Swift engine.
+Token tensors are channel-last: (B, H, W, C), one token per pixel.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+FORMAT_NAME = "skipat-denoiser"
+FORMAT_VERSION = 1
+
+
+@dataclass
+class SkipatConfig:
+    width: int = 16          # C: channels of the first level
+    levels: int = 3          # L: encoder levels (each halves resolution)
+    depth: int = 2           # transformer blocks per stage
+    window: int = 8          # attention window side
+    mlp_ratio: int = 4       # LeFF hidden = mlp_ratio * width
+    phi_ratio: int = 2       # Phi hidden = phi_ratio * width
+    phi_kernel: int = 5      # Phi depthwise kernel
+    phi_blocks: list[int] = field(default_factory=lambda: [1])  # blocks (per stage) that use Phi
+    in_channels: int = 4     # RGB + noise-level plane
+    out_channels: int = 3
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+    @staticmethod
+    def from_json(text: str) -> "SkipatConfig":
+        return SkipatConfig(**json.loads(text))
+
+    @property
+    def multiple(self) -> int:
+        """Input sides must be multiples of this (every level a whole number of windows)."""
+        return self.window * 2 ** self.levels
+
+
+def window_geometry(h: int, w: int, window: int, shift: int) -> tuple[int, int]:
+    """Effective window and shift for a (h, w) grid: Swin's rule, small grids use one whole window."""
+    if min(h, w) <= window:
+        return min(h, w), 0
+    return window, shift
+
+
+def relative_position_index(ws: int, window: int) -> torch.Tensor:
+    """(ws*ws, ws*ws) indices into a ((2*window-1)^2, heads) bias table, for an effective window ws."""
+    coords = torch.stack(torch.meshgrid(torch.arange(ws), torch.arange(ws), indexing="ij")).flatten(1)
+    rel = coords[:, :, None] - coords[:, None, :] + (window - 1)  # (2, N, N)
+    return rel[0] * (2 * window - 1) + rel[1]
+
+
+def shift_mask(h: int, w: int, ws: int, shift: int) -> torch.Tensor:
+    """(nW, ws*ws, ws*ws) additive mask: -100 between tokens that came from different regions."""
+    labels = torch.zeros(h, w)
+    cuts = ((0, h - ws), (h - ws, h - shift), (h - shift, h))
+    cuts_w = ((0, w - ws), (w - ws, w - shift), (w - shift, w))
+    n = 0
+    for y0, y1 in cuts:
+        for x0, x1 in cuts_w:
+            labels[y0:y1, x0:x1] = n
+            n += 1
+    win = labels.view(h // ws, ws, w // ws, ws).permute(0, 2, 1, 3).reshape(-1, ws * ws)
+    diff = win[:, :, None] - win[:, None, :]
+    return torch.where(diff != 0, torch.tensor(-100.0), torch.tensor(0.0))
+
+
+def window_partition(x: torch.Tensor, ws: int) -> torch.Tensor:
+    """(B, H, W, C) -> (B*nW, ws*ws, C), windows in row-major order."""
+    b, h, w, c = x.shape
+    x = x.view(b, h // ws, ws, w // ws, ws, c).permute(0, 1, 3, 2, 4, 5)
+    return x.reshape(-1, ws * ws, c)
+
+
+def window_merge(x: torch.Tensor, ws: int, b: int, h: int, w: int) -> torch.Tensor:
+    """(B*nW, ws*ws, C) -> (B, H, W, C)."""
+    c = x.shape[-1]
+    x = x.view(b, h // ws, w // ws, ws, ws, c).permute(0, 1, 3, 2, 4, 5)
+    return x.reshape(b, h, w, c)
+
+
+class WindowAttention(nn.Module):
+    """W-MSA with a learned relative position bias; head dim = width / heads."""
+
+    def __init__(self, width: int, heads: int, window: int):
+        super().__init__()
+        self.heads, self.window = heads, window
+        self.qkv = nn.Linear(width, 3 * width)                      # weight (3w, w)
+        self.proj = nn.Linear(width, width)                         # weight (w, w)
+        self.relative_position_bias_table = nn.Parameter(torch.zeros((2 * window - 1) ** 2, heads))
+        nn.init.trunc_normal_(self.relative_position_bias_table, std=0.02)
+
+    def forward(self, x: torch.Tensor, shift: int) -> torch.Tensor:  # x (B, H, W, C)
+        b, h, w, c = x.shape
+        ws, shift = window_geometry(h, w, self.window, shift)
+        if shift:
+            x = torch.roll(x, shifts=(-shift, -shift), dims=(1, 2))
+        t = window_partition(x, ws)                                   # (B*nW, N, C)
+        bw, n, _ = t.shape
+        hd = c // self.heads
+        qkv = self.qkv(t).view(bw, n, 3, self.heads, hd).permute(2, 0, 3, 1, 4)
+        q, k, v = qkv[0] * hd ** -0.5, qkv[1], qkv[2]                 # (B*nW, heads, N, hd)
+        attn = q @ k.transpose(-2, -1)                                # (B*nW, heads, N, N)
+        index = relative_position_index(ws, self.window).to(x.device)
+        bias = self.relative_position_bias_table[index.view(-1)].view(n, n, -1).permute(2, 0, 1)
+        attn = attn + bias.unsqueeze(0)
+        if shift:
+            mask = shift_mask(h, w, ws, shift).to(x.device)           # (nW, N, N)
+            nw = mask.shape[0]
+            attn = attn.view(b, nw, self.heads, n, n) + mask[None, :, None]
+            attn = attn.view(bw, self.heads, n, n)
+        attn = attn.softmax(dim=-1)
+        t = (attn @ v).transpose(1, 2).reshape(bw, n, c)
+        t = self.proj(t)
+        x = window_merge(t, ws, b, h, w)
+        if shift:
+            x = torch.roll(x, shifts=(shift, shift), dims=(1, 2))
+        return x
+
+
+def depthwise(x: torch.Tensor, conv: nn.Conv2d) -> torch.Tensor:
+    """Depthwise conv on channel-last tokens (B, H, W, C)."""
+    return conv(x.permute(0, 3, 1, 2)).permute(0, 2, 3, 1)
+
+
+class LeFF(nn.Module):
+    """Locally-enhanced feed-forward: Linear, GELU, depthwise 3x3, GELU, Linear."""
+
+    def __init__(self, width: int, hidden: int):
+        super().__init__()
+        self.fc1 = nn.Linear(width, hidden)                                        # (hidden, w)
+        self.dwconv = nn.Conv2d(hidden, hidden, 3, padding=1, groups=hidden)       # (hidden, 1, 3, 3)
+        self.fc2 = nn.Linear(hidden, width)                                        # (w, hidden)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = F.gelu(self.fc1(x))
+        x = F.gelu(depthwise(x, self.dwconv))
+        return self.fc2(x)
+
+
+class ECA(nn.Module):
+    """Efficient channel attention: mean over tokens, conv1d k=3 across channels, sigmoid, scale."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv1d(1, 1, 3, padding=1, bias=False)                     # (1, 1, 3)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # (B, H, W, C)
+        y = x.mean(dim=(1, 2))[:, None, :]                                         # (B, 1, C)
+        y = torch.sigmoid(self.conv(y))[:, 0]                                      # (B, C)
+        return x * y[:, None, None, :]
+
+
+class Phi(nn.Module):
+    """SKIPAT's parametric approximation of the next block's attention output."""
+
+    def __init__(self, width: int, hidden: int, kernel: int):
+        super().__init__()
+        self.fc1 = nn.Linear(width, hidden)
+        self.dwconv = nn.Conv2d(hidden, hidden, kernel, padding=kernel // 2, groups=hidden)
+        self.fc2 = nn.Linear(hidden, width)
+        self.eca = ECA()
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        z = F.gelu(self.fc1(z))
+        z = F.gelu(depthwise(z, self.dwconv))
+        return self.eca(self.fc2(z))
+
+
+class TransformerBlock(nn.Module):
+    """x = x + A(LN(x)); x = x + LeFF(LN(x)). A is W-MSA, or Phi(previous A output) for SKIPAT blocks."""
+
+    def __init__(self, width: int, heads: int, cfg: SkipatConfig, index: int):
+        super().__init__()
+        self.uses_phi = index in cfg.phi_blocks
+        self.shift = cfg.window // 2 if index % 2 == 1 else 0
+        if self.uses_phi:
+            self.phi = Phi(width, cfg.phi_ratio * width, cfg.phi_kernel)
+        else:
+            self.norm1 = nn.LayerNorm(width)
+            self.attn = WindowAttention(width, heads, cfg.window)
+        self.norm2 = nn.LayerNorm(width)
+        self.leff = LeFF(width, cfg.mlp_ratio * width)
+
+    def forward(self, x: torch.Tensor, z_prev: torch.Tensor | None):
+        z = self.phi(z_prev) if self.uses_phi else self.attn(self.norm1(x), self.shift)
+        x = x + z
+        x = x + self.leff(self.norm2(x))
+        return x, z
+
+
+class Stage(nn.Module):
+    def __init__(self, width: int, heads: int, cfg: SkipatConfig):
+        super().__init__()
+        self.blocks = nn.ModuleList(TransformerBlock(width, heads, cfg, j) for j in range(cfg.depth))
+
+    def forward(self, x: torch.Tensor, trace: dict | None = None, name: str = "") -> torch.Tensor:
+        z = None
+        for j, block in enumerate(self.blocks):
+            x, z = block(x, z)
+            if trace is not None:
+                trace[f"{name}.blocks.{j}"] = x
+        return x
+
+
+class SkipatDenoiser(nn.Module):
+    def __init__(self, cfg: SkipatConfig):
+        super().__init__()
+        if cfg.depth < 1 or 0 in cfg.phi_blocks or any(j >= cfg.depth for j in cfg.phi_blocks):
+            raise ValueError(f"phi_blocks {cfg.phi_blocks} must lie in 1..depth-1 (depth {cfg.depth})")
+        self.cfg = cfg
+        c, n = cfg.width, cfg.levels
+        self.input_proj = nn.Conv2d(cfg.in_channels, c, 3, padding=1)                      # (C, 4, 3, 3)
+        self.encoders = nn.ModuleList(Stage(c * 2 ** i, 2 ** i, cfg) for i in range(n))
+        self.downs = nn.ModuleList(nn.Conv2d(c * 2 ** i, c * 2 ** (i + 1), 4, stride=2, padding=1)
+                                   for i in range(n))
+        self.bottleneck = Stage(c * 2 ** n, 2 ** n, cfg)
+        # Uformer layout: decoder i receives the stage below (bottleneck, or decoder i+1 at width
+        # 2*C*2^(i+1)), upsamples it to C*2^i and concatenates encoder i's skip -> width 2*C*2^i.
+        self.ups = nn.ModuleList(
+            nn.ConvTranspose2d(c * 2 ** n if i == n - 1 else 2 * c * 2 ** (i + 1), c * 2 ** i, 2, stride=2)
+            for i in range(n))
+        self.decoders = nn.ModuleList(Stage(2 * c * 2 ** i, 2 * 2 ** i, cfg) for i in range(n))
+        self.output_proj = nn.Conv2d(2 * c, cfg.out_channels, 3, padding=1)                # (3, 2C, 3, 3)
+        self.apply(self._init)
+
+    @staticmethod
+    def _init(m: nn.Module):
+        if isinstance(m, nn.Linear):
+            nn.init.trunc_normal_(m.weight, std=0.02)
+            nn.init.zeros_(m.bias)
+        elif isinstance(m, nn.LayerNorm):
+            nn.init.ones_(m.weight)
+            nn.init.zeros_(m.bias)
+
+    def forward(self, x: torch.Tensor, trace: dict | None = None) -> torch.Tensor:
+        """x: (B, 4, H, W) = noisy RGB in [0,1] + sigma/255 plane; H, W multiples of cfg.multiple."""
+        nchw = lambda t: t.permute(0, 3, 1, 2)   # noqa: E731  (B,H,W,C) -> (B,C,H,W)
+        nhwc = lambda t: t.permute(0, 2, 3, 1)   # noqa: E731
+        y = nhwc(F.leaky_relu(self.input_proj(x), 0.2))
+        if trace is not None:
+            trace["input_proj"] = y
+        skips = []
+        for i, (stage, down) in enumerate(zip(self.encoders, self.downs)):
+            y = stage(y, trace, f"encoders.{i}")
+            skips.append(y)
+            y = nhwc(down(nchw(y)))
+            if trace is not None:
+                trace[f"downs.{i}"] = y
+        y = self.bottleneck(y, trace, "bottleneck")
+        for i in reversed(range(self.cfg.levels)):
+            y = nhwc(self.ups[i](nchw(y)))
+            if trace is not None:
+                trace[f"ups.{i}"] = y
+            y = torch.cat([y, skips[i]], dim=-1)
+            y = self.decoders[i](y, trace, f"decoders.{i}")
+        out = self.output_proj(nchw(y)) + x[:, : self.cfg.out_channels]
+        if trace is not None:
+            trace["output"] = nhwc(out)
+        return out
+
+
+def model_input(noisy: torch.Tensor, sigma255: torch.Tensor | float) -> torch.Tensor:
+    """(B, 3, H, W) noisy RGB + per-image sigma (0-255 scale) -> (B, 4, H, W) model input."""
+    b, _, h, w = noisy.shape
+    s = torch.as_tensor(sigma255, dtype=noisy.dtype).reshape(-1, 1, 1, 1).expand(b, 1, h, w) / 255.0
+    return torch.cat([noisy, s], dim=1)
+
+
+def denoise_full(model: SkipatDenoiser, noisy: torch.Tensor, sigma255: float) -> torch.Tensor:
+    """Whole-image inference for validation: reflect-pad to the model multiple, run, crop."""
+    m = model.cfg.multiple
+    _, _, h, w = noisy.shape
+    ph, pw = (-h) % m, (-w) % m
+    x = F.pad(noisy, (0, pw, 0, ph), mode="reflect") if (ph or pw) else noisy
+    return model(model_input(x, sigma255))[:, :, :h, :w]
+
+
+def count_macs_per_pixel(cfg: SkipatConfig) -> float:
+    """Multiply-accumulates per input pixel of one forward pass (GEMMs, attention, convs)."""
+    def block(w: int, share: float, index: int) -> float:
+        leff = 2 * w * cfg.mlp_ratio * w + 9 * cfg.mlp_ratio * w
+        if index in cfg.phi_blocks:
+            a = 2 * w * cfg.phi_ratio * w + cfg.phi_kernel ** 2 * cfg.phi_ratio * w
+        else:
+            a = 4 * w * w + 2 * cfg.window ** 2 * w
+        return share * (a + leff)
+
+    c, n = cfg.width, cfg.levels
+    total = 9 * cfg.in_channels * c + 9 * 2 * c * cfg.out_channels
+    for i in range(n):
+        share = 4.0 ** -i
+        total += sum(block(c * 2 ** i, share, j) + block(2 * c * 2 ** i, share, j) for j in range(cfg.depth))
+        total += 16 * c * 2 ** i * c * 2 ** (i + 1) * share / 4                   # down conv
+        cin = c * 2 ** n if i == n - 1 else 2 * c * 2 ** (i + 1)
+        total += 4 * cin * c * 2 ** i * share / 4                                  # transposed conv
+    total += sum(block(c * 2 ** n, 4.0 ** -n, j) for j in range(cfg.depth))
+    return total
+
+
+PRESETS = {
+    "quality": SkipatConfig(width=16, levels=3, depth=2, phi_blocks=[1]),
+    "quality-baseline": SkipatConfig(width=16, levels=3, depth=2, phi_blocks=[]),
+    "fast": SkipatConfig(width=8, levels=2, depth=2, phi_blocks=[1]),
+}
+
+
+if __name__ == "__main__":
+    for name, cfg in PRESETS.items():
+        model = SkipatDenoiser(cfg)
+        params = sum(p.numel() for p in model.parameters())
+        print(f"{name:18s} params {params/1e6:6.3f} M  {count_macs_per_pixel(cfg)/1e3:7.1f} kMAC/pixel")
+        x = torch.rand(1, 4, 128, 128)
+        assert model(x).shape == (1, 3, 128, 128)

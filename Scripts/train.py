@@ -1,0 +1,210 @@
+"""Train a SKIPAT denoiser preset on AWGN (sigma 0-55) and export its weights.
+
+    python3 Scripts/train.py --preset quality --threads 1
+
+Resumable: every --save-minutes the full state goes to <work>/<preset>.ckpt.pt and a compact resume
+file (model fp32, EMA and Adam moments in 16-bit) to Scripts/training/<preset>.resume.pt, which is
+committed so a later session on a fresh machine continues the same schedule. The EMA weights are
+exported to Sources/DenoiseModels/Weights/<preset>.safetensors after every validation.
+Nothing under val/ feeds training: CBSD68 is only measured (PSNR after rounding to 8 bits).
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import csv
+import math
+import os
+import random
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from export import export_safetensors
+from skipat_model import PRESETS, SkipatDenoiser, denoise_full, model_input
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
+
+
+def load_training_images(root: Path, downscale_jpeg: bool) -> list[np.ndarray]:
+    """All training images as (H, W, 3) uint8; gray images are replicated to RGB."""
+    files = sorted(p for p in (root / "train" / "color").rglob("*") if p.suffix.lower() in (".png", ".jpg"))
+    files += sorted((root / "train" / "video").rglob("*.png"))
+    images = []
+    for path in files:
+        im = Image.open(path).convert("RGB")
+        if downscale_jpeg and path.suffix.lower() == ".jpg":
+            im = im.resize((im.width // 2, im.height // 2), Image.BOX)
+        images.append(np.asarray(im))
+    return images
+
+
+def load_validation_images(root: Path, count: int) -> list[np.ndarray]:
+    files = sorted((root / "val" / "CBSD68").glob("*.png"))[:count]
+    return [np.asarray(Image.open(p).convert("RGB")) for p in files]
+
+
+def random_batch(images, batch: int, crop: int, rng: random.Random) -> torch.Tensor:
+    """(B, 3, crop, crop) float in [0,1]: random image, crop, flip and 90-degree rotation."""
+    out = np.empty((batch, crop, crop, 3), np.float32)
+    for b in range(batch):
+        im = images[rng.randrange(len(images))]
+        while im.shape[0] < crop or im.shape[1] < crop:
+            im = images[rng.randrange(len(images))]
+        y, x = rng.randrange(im.shape[0] - crop + 1), rng.randrange(im.shape[1] - crop + 1)
+        patch = im[y:y + crop, x:x + crop]
+        if rng.random() < 0.5:
+            patch = patch[:, ::-1]
+        patch = np.rot90(patch, rng.randrange(4))
+        out[b] = patch / 255.0
+    return torch.from_numpy(out).permute(0, 3, 1, 2).contiguous()
+
+
+def psnr_uint8(out: torch.Tensor, clean: np.ndarray) -> float:
+    """PSNR (data range 255) after rounding the output to 8 bits, as the Swift evaluator does."""
+    q = (out.clamp(0, 1) * 255.0).round().permute(1, 2, 0).numpy().astype(np.float64)
+    mse = np.mean((q - clean.astype(np.float64)) ** 2)
+    return 10 * math.log10(255.0 ** 2 / mse)
+
+
+@torch.no_grad()
+def validate(model, images, sigma: float, seed: int = 0) -> float:
+    model.eval()
+    gen = torch.Generator().manual_seed(seed)
+    scores = []
+    for im in images:
+        clean = torch.from_numpy(im.copy()).permute(2, 0, 1)[None].float() / 255.0
+        noisy = clean + torch.randn(clean.shape, generator=gen) * sigma / 255.0
+        scores.append(psnr_uint8(denoise_full(model, noisy, sigma)[0], im))
+    model.train()
+    return float(np.mean(scores))
+
+
+def learning_rate(step: int, args) -> float:
+    if step < args.warmup:
+        return args.lr * (step + 1) / args.warmup
+    t = min(1.0, (step - args.warmup) / max(1, args.steps - args.warmup))
+    return args.min_lr + 0.5 * (args.lr - args.min_lr) * (1 + math.cos(math.pi * t))
+
+
+def save_resume(path: Path, model, ema, opt, step: int, best: float):
+    """Compact resume file: model fp32, EMA fp16, Adam moments bf16."""
+    half = lambda sd, dt: {k: v.to(dt) for k, v in sd.items()}  # noqa: E731
+    moments = {k: {"exp_avg": s["exp_avg"].to(torch.bfloat16), "exp_avg_sq": s["exp_avg_sq"].to(torch.bfloat16),
+                   "step": s["step"]} for k, s in opt.state_dict()["state"].items()}
+    tmp = path.with_suffix(".tmp")
+    torch.save({"model": model.state_dict(), "ema": half(ema.state_dict(), torch.float16),
+                "moments": moments, "step": step, "best": best}, tmp)
+    os.replace(tmp, path)
+
+
+def load_resume(path: Path, model, ema, opt) -> tuple[int, float]:
+    state = torch.load(path, map_location="cpu")
+    model.load_state_dict(state["model"])
+    ema.load_state_dict({k: v.float() for k, v in state["ema"].items()})
+    opt_state = opt.state_dict()
+    opt_state["state"] = {k: {"exp_avg": s["exp_avg"].float(), "exp_avg_sq": s["exp_avg_sq"].float(),
+                              "step": s["step"]} for k, s in state["moments"].items()}
+    opt.load_state_dict(opt_state)
+    return state["step"], state["best"]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--preset", choices=sorted(PRESETS), required=True)
+    ap.add_argument("--data", type=Path, default=DATA)
+    ap.add_argument("--steps", type=int, default=30000, help="length of the cosine schedule")
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--crop", type=int, default=64)
+    ap.add_argument("--lr", type=float, default=5e-4)
+    ap.add_argument("--min-lr", type=float, default=1e-6)
+    ap.add_argument("--warmup", type=int, default=300)
+    ap.add_argument("--max-sigma", type=float, default=55.0)
+    ap.add_argument("--ema", type=float, default=0.999)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--val-every", type=int, default=500)
+    ap.add_argument("--val-images", type=int, default=12)
+    ap.add_argument("--save-minutes", type=float, default=10.0)
+    ap.add_argument("--downscale-jpeg", action="store_true")
+    ap.add_argument("--stop-after-minutes", type=float, default=1e9)
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    rng = random.Random(args.seed)
+    train_dir = ROOT / "Scripts" / "training"
+    train_dir.mkdir(parents=True, exist_ok=True)
+    resume_path = train_dir / f"{args.preset}.resume.pt"
+    log_path = train_dir / f"{args.preset}.log.csv"
+    weights_path = ROOT / "Sources" / "DenoiseModels" / "Weights" / f"{args.preset}.safetensors"
+
+    cfg = PRESETS[args.preset]
+    model = SkipatDenoiser(cfg)
+    ema = copy.deepcopy(model).requires_grad_(False)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.99), weight_decay=0.02)
+    step, best = 0, -1.0
+    if resume_path.exists():
+        step, best = load_resume(resume_path, model, ema, opt)
+        rng.seed(args.seed * 1_000_003 + step)
+        torch.manual_seed(args.seed * 1_000_003 + step)
+        print(f"resumed {args.preset} at step {step} (best val {best:.3f} dB)")
+
+    images = load_training_images(args.data, args.downscale_jpeg)
+    val_images = load_validation_images(args.data, args.val_images)
+    print(f"{args.preset}: {sum(p.numel() for p in model.parameters())} params, {len(images)} training images")
+    new_log = not log_path.exists()
+    log = open(log_path, "a", newline="")
+    writer = csv.writer(log)
+    if new_log:
+        writer.writerow(["step", "lr", "loss", "val_psnr_sigma25", "seconds_per_step", "wall_time"])
+
+    start = last_save = time.time()
+    losses, t_step = [], time.time()
+    while step < args.steps:
+        lr = learning_rate(step, args)
+        for g in opt.param_groups:
+            g["lr"] = lr
+        clean = random_batch(images, args.batch, args.crop, rng)
+        sigma = torch.rand(args.batch) * args.max_sigma
+        noisy = clean + torch.randn_like(clean) * (sigma / 255.0).view(-1, 1, 1, 1)
+        out = model(model_input(noisy, sigma))
+        loss = torch.sqrt((out - clean) ** 2 + 1e-6).mean()  # Charbonnier
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        with torch.no_grad():
+            d = min(args.ema, (1 + step) / (10 + step))
+            for pe, pm in zip(ema.parameters(), model.parameters()):
+                pe.mul_(d).add_(pm, alpha=1 - d)
+        step += 1
+        losses.append(loss.item())
+
+        if step % args.val_every == 0 or step == args.steps:
+            sec = (time.time() - t_step) / len(losses)
+            val = validate(ema, val_images, 25.0)
+            best = max(best, val)
+            writer.writerow([step, f"{lr:.3e}", f"{np.mean(losses):.5f}", f"{val:.3f}", f"{sec:.3f}",
+                             time.strftime("%Y-%m-%dT%H:%M:%S")])
+            log.flush()
+            print(f"step {step} lr {lr:.2e} loss {np.mean(losses):.5f} val25 {val:.3f} dB ({sec:.2f} s/step)",
+                  flush=True)
+            export_safetensors(ema, weights_path, {"preset": args.preset, "train_step": str(step),
+                                                   "val_cbsd68_sigma25_subset": f"{val:.3f}"})
+            losses, t_step = [], time.time()
+        if time.time() - last_save > args.save_minutes * 60 or step == args.steps:
+            save_resume(resume_path, model, ema, opt, step, best)
+            last_save = time.time()
+        if time.time() - start > args.stop_after_minutes * 60:
+            save_resume(resume_path, model, ema, opt, step, best)
+            break
+    print(f"stopped at step {step}")
+
+
+if __name__ == "__main__":
+    main()

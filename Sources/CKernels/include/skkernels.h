@@ -1,0 +1,44 @@
+// Fast CPU kernels of the engine, channel-last layout: a token grid (H, W, C) is H*W rows of C floats.
+// Each kernel has a naive Swift twin in Sources/Engine/Reference that the tests compare it with.
+// Every entry point dispatches once to an AVX2+FMA build when the CPU has it, else a portable build.
+#pragma once
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// y[n, :] = (x[n, :] - mean) / sqrt(var + eps) * gamma + beta, per row of c. x and y may alias.
+void sk_layer_norm(const float *x, float *y, long rows, int c, const float *gamma, const float *beta, float eps);
+/// x = 0.5 x (1 + erf(x / sqrt 2)), in place (exact GELU; erf to ~2e-7 absolute).
+void sk_gelu(float *x, long n);
+/// x = x >= 0 ? x : slope * x, in place.
+void sk_leaky_relu(float *x, long n, float slope);
+/// y[r, :] = bias for every row (the GEMM then accumulates with beta = 1). bias NULL means zero.
+void sk_fill_rows(float *y, long rows, int c, const float *bias);
+/// y += x (n floats).
+void sk_add(float *y, const float *x, long n);
+/// out (rows, ca + cb) = [a (rows, ca) | b (rows, cb)].
+void sk_concat_channels(const float *a, int ca, const float *b, int cb, float *out, long rows);
+/// Depthwise k x k conv, stride 1, zero padding k/2. x, y: (h, w, c); weight (k, k, c); bias (c) or NULL.
+void sk_depthwise_conv(const float *x, float *y, int h, int w, int c, int k, const float *weight, const float *bias);
+/// Patches of a channel-last image: col (oh*ow, k*k*c), row order (ky, kx, c), zero outside the image.
+void sk_im2col(const float *x, float *col, int h, int w, int c, int k, int stride, int pad, int oh, int ow);
+/// Transposed 2x2 stride-2 conv, scatter step: g (h*w, 2, 2, cout) -> y (2h, 2w, cout) + bias.
+void sk_pixel_shuffle2(const float *g, float *y, int h, int w, int cout, const float *bias);
+/// ECA in place on x (rows, c): s = sigmoid(conv1d_k3(mean over rows)); x[r, ch] *= s[ch]. scratch: 2c floats.
+void sk_eca(float *x, long rows, int c, const float *w3, float *scratch);
+/// Window attention core on one tile (Swin-style shifted windows, relative position bias, masks).
+/// qkv (h*w, 3c): columns [q | k | v], head-major inside each (head, dim). out (h*w, c) at the tokens'
+/// original positions. bias (heads, ws*ws, ws*ws). shift 0 = plain windows.
+/// scratch: sk_window_attention_scratch(c, ws) floats.
+void sk_window_attention(const float *qkv, float *out, int h, int w, int c, int heads, int ws, int shift,
+                         const float *bias, float *scratch);
+/// Floats of scratch sk_window_attention needs.
+long sk_window_attention_scratch(int c, int ws);
+/// 1 when the AVX2+FMA build is in use (for the benchmark's report).
+int sk_uses_avx2(void);
+
+#ifdef __cplusplus
+}
+#endif

@@ -1,0 +1,121 @@
+#include "skkernels.h"
+
+#include <math.h>
+#include <string.h>
+
+#if defined(__x86_64__) && defined(__clang__)
+#define SK_HAVE_AVX2_BUILD 1
+#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
+#define SK_NAME(f) f##_avx2
+#include "kernels_impl.h"
+#undef SK_NAME
+#pragma clang attribute pop
+#endif
+
+#define SK_NAME(f) f##_portable
+#include "kernels_impl.h"
+#undef SK_NAME
+
+static int uses_avx2 = -1;
+
+int sk_uses_avx2(void) {
+#ifdef SK_HAVE_AVX2_BUILD
+    if (uses_avx2 < 0) {
+        __builtin_cpu_init();
+        uses_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    }
+    return uses_avx2;
+#else
+    return 0;
+#endif
+}
+
+#ifdef SK_HAVE_AVX2_BUILD
+#define DISPATCH(f, ...) (sk_uses_avx2() ? f##_avx2(__VA_ARGS__) : f##_portable(__VA_ARGS__))
+#else
+#define DISPATCH(f, ...) f##_portable(__VA_ARGS__)
+#endif
+
+void sk_layer_norm(const float *x, float *y, long rows, int c, const float *gamma, const float *beta, float eps) {
+    DISPATCH(layer_norm, x, y, rows, c, gamma, beta, eps);
+}
+
+void sk_gelu(float *x, long n) { DISPATCH(gelu, x, n); }
+
+void sk_depthwise_conv(const float *x, float *y, int h, int w, int c, int k, const float *weight, const float *bias) {
+    DISPATCH(depthwise_conv, x, y, h, w, c, k, weight, bias);
+}
+
+void sk_window_attention(const float *qkv, float *out, int h, int w, int c, int heads, int ws, int shift,
+                         const float *bias, float *scratch) {
+    DISPATCH(window_attention, qkv, out, h, w, c, heads, ws, shift, bias, scratch);
+}
+
+long sk_window_attention_scratch(int c, int ws) {
+    long n = (long)ws * ws;
+    return 3 * n * c + n * n + 2 * n;  // q, k^T, v (n x hd each, hd <= c), scores, two int arrays
+}
+
+// Memory-bound helpers: the compiler's default vectorisation is enough.
+
+void sk_leaky_relu(float *x, long n, float slope) {
+    for (long i = 0; i < n; i++) x[i] = x[i] >= 0 ? x[i] : slope * x[i];
+}
+
+void sk_fill_rows(float *y, long rows, int c, const float *bias) {
+    if (!bias) { memset(y, 0, sizeof(float) * rows * c); return; }
+    for (long r = 0; r < rows; r++) memcpy(y + r * c, bias, sizeof(float) * c);
+}
+
+void sk_add(float *y, const float *x, long n) {
+    for (long i = 0; i < n; i++) y[i] += x[i];
+}
+
+void sk_concat_channels(const float *a, int ca, const float *b, int cb, float *out, long rows) {
+    for (long r = 0; r < rows; r++) {
+        memcpy(out + r * (ca + cb), a + r * ca, sizeof(float) * ca);
+        memcpy(out + r * (ca + cb) + ca, b + r * cb, sizeof(float) * cb);
+    }
+}
+
+void sk_im2col(const float *x, float *col, int h, int w, int c, int k, int stride, int pad, int oh, int ow) {
+    for (int oy = 0; oy < oh; oy++) {
+        for (int ox = 0; ox < ow; ox++) {
+            float *row = col + ((long)oy * ow + ox) * k * k * c;
+            for (int ky = 0; ky < k; ky++) {
+                int iy = oy * stride + ky - pad;
+                for (int kx = 0; kx < k; kx++) {
+                    int ix = ox * stride + kx - pad;
+                    float *dst = row + ((long)ky * k + kx) * c;
+                    if (iy < 0 || iy >= h || ix < 0 || ix >= w) memset(dst, 0, sizeof(float) * c);
+                    else memcpy(dst, x + ((long)iy * w + ix) * c, sizeof(float) * c);
+                }
+            }
+        }
+    }
+}
+
+void sk_pixel_shuffle2(const float *g, float *y, int h, int w, int cout, const float *bias) {
+    for (int iy = 0; iy < h; iy++)
+        for (int ix = 0; ix < w; ix++)
+            for (int dy = 0; dy < 2; dy++)
+                for (int dx = 0; dx < 2; dx++) {
+                    const float *src = g + (((long)iy * w + ix) * 4 + dy * 2 + dx) * cout;
+                    float *dst = y + ((long)(2 * iy + dy) * 2 * w + 2 * ix + dx) * cout;
+                    for (int o = 0; o < cout; o++) dst[o] = src[o] + (bias ? bias[o] : 0.0f);
+                }
+}
+
+void sk_eca(float *x, long rows, int c, const float *w3, float *scratch) {
+    float *mean = scratch, *gate = scratch + c;
+    for (int ch = 0; ch < c; ch++) mean[ch] = 0;
+    for (long r = 0; r < rows; r++)
+        for (int ch = 0; ch < c; ch++) mean[ch] += x[r * c + ch];
+    for (int ch = 0; ch < c; ch++) mean[ch] /= (float)rows;
+    for (int ch = 0; ch < c; ch++) {
+        float a = (ch > 0 ? w3[0] * mean[ch - 1] : 0) + w3[1] * mean[ch] + (ch + 1 < c ? w3[2] * mean[ch + 1] : 0);
+        gate[ch] = 1.0f / (1.0f + expf(-a));
+    }
+    for (long r = 0; r < rows; r++)
+        for (int ch = 0; ch < c; ch++) x[r * c + ch] *= gate[ch];
+}

@@ -1,0 +1,133 @@
+// Kernel bodies, included twice by kernels.c: once compiled for AVX2+FMA, once portable.
+// SK_NAME(f) gives each build its own symbol names. Loops are written so that clang vectorises the
+// innermost one over contiguous channels.
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+// e^x, Cephes-style range reduction and polynomial; relative error ~1e-7 on [-87, 88]. Written without
+// library calls so loops that use it vectorise.
+static inline float SK_NAME(expf)(float x) {
+    x = x < -87.3f ? -87.3f : (x > 88.3f ? 88.3f : x);
+    float n = floorf(x * 1.44269504088896341f + 0.5f);
+    float r = x - n * 0.693359375f + n * 2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * r * r + r + 1.0f;
+    int32_t bits = ((int32_t)n + 127) << 23;
+    float scale;
+    memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+
+// erf by Abramowitz & Stegun 7.1.26 (absolute error <= 1.5e-7).
+static inline float SK_NAME(erff)(float x) {
+    float a = fabsf(x);
+    float t = 1.0f / (1.0f + 0.3275911f * a);
+    float y = 1.0f - t * (0.254829592f + t * (-0.284496736f + t * (1.421413741f + t * (-1.453152027f +
+              t * 1.061405429f)))) * SK_NAME(expf)(-a * a);
+    return x < 0 ? -y : y;
+}
+
+static void SK_NAME(layer_norm)(const float *x, float *y, long rows, int c, const float *gamma,
+                                const float *beta, float eps) {
+    for (long r = 0; r < rows; r++) {
+        const float *xr = x + r * c;
+        float *yr = y + r * c;
+        float mean = 0, var = 0;
+        for (int i = 0; i < c; i++) mean += xr[i];
+        mean /= c;
+        for (int i = 0; i < c; i++) var += (xr[i] - mean) * (xr[i] - mean);
+        float inv = 1.0f / sqrtf(var / c + eps);
+        for (int i = 0; i < c; i++) yr[i] = (xr[i] - mean) * inv * gamma[i] + beta[i];
+    }
+}
+
+static void SK_NAME(gelu)(float *x, long n) {
+    for (long i = 0; i < n; i++) x[i] = 0.5f * x[i] * (1.0f + SK_NAME(erff)(x[i] * 0.70710678118654752f));
+}
+
+static void SK_NAME(depthwise_conv)(const float *x, float *y, int h, int w, int c, int k,
+                                    const float *weight, const float *bias) {
+    int p = k / 2;
+    for (int oy = 0; oy < h; oy++) {
+        for (int ox = 0; ox < w; ox++) {
+            float *out = y + ((long)oy * w + ox) * c;
+            for (int ch = 0; ch < c; ch++) out[ch] = bias ? bias[ch] : 0.0f;
+            for (int ky = 0; ky < k; ky++) {
+                int iy = oy + ky - p;
+                if (iy < 0 || iy >= h) continue;
+                for (int kx = 0; kx < k; kx++) {
+                    int ix = ox + kx - p;
+                    if (ix < 0 || ix >= w) continue;
+                    const float *in = x + ((long)iy * w + ix) * c;
+                    const float *wt = weight + ((long)ky * k + kx) * c;
+                    for (int ch = 0; ch < c; ch++) out[ch] += in[ch] * wt[ch];
+                }
+            }
+        }
+    }
+}
+
+static void SK_NAME(window_attention)(const float *qkv, float *out, int h, int w, int c, int heads, int ws,
+                                      int shift, const float *bias, float *scratch) {
+    const int n = ws * ws, hd = c / heads;
+    const float scale = 1.0f / sqrtf((float)hd);
+    float *q = scratch;              // (n, hd)
+    float *kt = q + (long)n * hd;    // (hd, n): keys transposed so score rows vectorise over j
+    float *v = kt + (long)n * hd;    // (n, hd)
+    float *s = v + (long)n * hd;     // (n, n) scores, then probabilities
+    int *src = (int *)(s + (long)n * n);  // (n) token index in the unshifted grid
+    int *label = src + n;                 // (n) Swin mask region of each token
+    for (int wy = 0; wy < h / ws; wy++) {
+        for (int wx = 0; wx < w / ws; wx++) {
+            int masked = 0;
+            for (int t = 0; t < n; t++) {
+                int ry = wy * ws + t / ws, rx = wx * ws + t % ws;  // position in the rolled grid
+                src[t] = ((ry + shift) % h) * w + (rx + shift) % w;
+                int ly = ry < h - ws ? 0 : (ry < h - shift ? 1 : 2);
+                int lx = rx < w - ws ? 0 : (rx < w - shift ? 1 : 2);
+                label[t] = shift ? ly * 3 + lx : 0;
+                masked |= label[t] != label[0];
+            }
+            for (int hh = 0; hh < heads; hh++) {
+                for (int t = 0; t < n; t++) {
+                    const float *row = qkv + (long)src[t] * 3 * c + hh * hd;
+                    for (int d = 0; d < hd; d++) {
+                        q[t * hd + d] = row[d] * scale;
+                        kt[(long)d * n + t] = row[c + d];
+                        v[t * hd + d] = row[2 * c + d];
+                    }
+                }
+                const float *bh = bias + (long)hh * n * n;
+                for (int i = 0; i < n; i++) {
+                    float *si = s + (long)i * n;
+                    for (int j = 0; j < n; j++) si[j] = bh[(long)i * n + j];
+                    for (int d = 0; d < hd; d++) {
+                        float qd = q[i * hd + d];
+                        const float *kd = kt + (long)d * n;
+                        for (int j = 0; j < n; j++) si[j] += qd * kd[j];
+                    }
+                    if (masked)
+                        for (int j = 0; j < n; j++) si[j] += label[i] != label[j] ? -100.0f : 0.0f;
+                    float m = si[0];
+                    for (int j = 1; j < n; j++) m = si[j] > m ? si[j] : m;
+                    float sum = 0;
+                    for (int j = 0; j < n; j++) { si[j] = SK_NAME(expf)(si[j] - m); sum += si[j]; }
+                    float inv = 1.0f / sum;
+                    float *o = out + (long)src[i] * c + hh * hd;
+                    for (int d = 0; d < hd; d++) o[d] = 0.0f;
+                    for (int j = 0; j < n; j++) {
+                        float p = si[j] * inv;
+                        const float *vj = v + (long)j * hd;
+                        for (int d = 0; d < hd; d++) o[d] += p * vj[d];
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,1 @@
+public let bundledWeightsPlaceholder = 0

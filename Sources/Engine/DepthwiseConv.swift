@@ -1,0 +1,24 @@
+import CKernels
+
+/// Depthwise k x k convolution, stride 1, zero padding k/2. weight (k, k, C), bias (C).
+public struct DepthwiseConv: Sendable {
+    public let weight: Tensor
+    public let bias: Tensor?
+    public var kernel: Int { weight.shape[0] }
+    public var channels: Int { weight.shape[2] }
+
+    public init(weight: Tensor, bias: Tensor?) {
+        precondition(weight.shape.count == 3 && weight.shape[0] == weight.shape[1])
+        self.weight = weight
+        self.bias = bias
+    }
+
+    /// x (h, w, C) -> y (h, w, C); x and y must not alias.
+    public func callAsFunction(_ x: UnsafePointer<Float>, height: Int, width: Int, into y: UnsafeMutablePointer<Float>) {
+        weight.withPointer { w in
+            withBias(bias) { b in
+                sk_depthwise_conv(x, y, Int32(height), Int32(width), Int32(channels), Int32(kernel), w, b)
+            }
+        }
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+
+/// Naive, obviously-correct twins of the fast kernels: direct loops, Double accumulation, no BLAS.
+/// They are the tests' oracle (and slow on purpose). All grids are channel-last (h, w, C).
+public enum Reference {
+    /// (rows, out) = x (rows, in) W^T + b; weight (out, in).
+    public static func linear(_ x: [Float], rows: Int, weight: Tensor, bias: Tensor?) -> [Float] {
+        let (out, inF) = (weight.shape[0], weight.shape[1])
+        var y = [Float](repeating: 0, count: rows * out)
+        for r in 0..<rows {
+            for o in 0..<out {
+                var acc = Double(bias?.storage[o] ?? 0)
+                for i in 0..<inF { acc += Double(x[r * inF + i]) * Double(weight.storage[o * inF + i]) }
+                y[r * out + o] = Float(acc)
+            }
+        }
+        return y
+    }
+
+    /// Direct convolution; weight (out, k, k, in), zero padding.
+    public static func conv2d(_ x: [Float], height h: Int, width w: Int, weight: Tensor, bias: Tensor?,
+                              stride: Int, padding: Int) -> [Float] {
+        let (cout, k, cin) = (weight.shape[0], weight.shape[1], weight.shape[3])
+        let oh = (h + 2 * padding - k) / stride + 1, ow = (w + 2 * padding - k) / stride + 1
+        var y = [Float](repeating: 0, count: oh * ow * cout)
+        for oy in 0..<oh {
+            for ox in 0..<ow {
+                for o in 0..<cout {
+                    var acc = Double(bias?.storage[o] ?? 0)
+                    for ky in 0..<k {
+                        for kx in 0..<k {
+                            let iy = oy * stride + ky - padding, ix = ox * stride + kx - padding
+                            guard iy >= 0, iy < h, ix >= 0, ix < w else { continue }
+                            for i in 0..<cin {
+                                acc += Double(x[(iy * w + ix) * cin + i])
+                                    * Double(weight.storage[((o * k + ky) * k + kx) * cin + i])
+                            }
+                        }
+                    }
+                    y[(oy * ow + ox) * cout + o] = Float(acc)
+                }
+            }
+        }
+        return y
+    }
+
+    /// Transposed 2x2 stride-2 convolution; weight (in, 2, 2, out).
+    public static func convTranspose2x2(_ x: [Float], height h: Int, width w: Int, weight: Tensor,
+                                        bias: Tensor?) -> [Float] {
+        let (cin, cout) = (weight.shape[0], weight.shape[3])
+        var y = [Float](repeating: 0, count: 4 * h * w * cout)
+        for oy in 0..<(2 * h) {
+            for ox in 0..<(2 * w) {
+                let (iy, ix, dy, dx) = (oy / 2, ox / 2, oy % 2, ox % 2)
+                for o in 0..<cout {
+                    var acc = Double(bias?.storage[o] ?? 0)
+                    for i in 0..<cin {
+                        acc += Double(x[(iy * w + ix) * cin + i]) * Double(weight.storage[((i * 2 + dy) * 2 + dx) * cout + o])
+                    }
+                    y[(oy * 2 * w + ox) * cout + o] = Float(acc)
+                }
+            }
+        }
+        return y
+    }
+
+    /// Depthwise convolution; weight (k, k, C), zero padding k/2.
+    public static func depthwiseConv(_ x: [Float], height h: Int, width w: Int, weight: Tensor, bias: Tensor?) -> [Float] {
+        let (k, c) = (weight.shape[0], weight.shape[2])
+        var y = [Float](repeating: 0, count: h * w * c)
+        for oy in 0..<h {
+            for ox in 0..<w {
+                for ch in 0..<c {
+                    var acc = Double(bias?.storage[ch] ?? 0)
+                    for ky in 0..<k {
+                        for kx in 0..<k {
+                            let iy = oy + ky - k / 2, ix = ox + kx - k / 2
+                            guard iy >= 0, iy < h, ix >= 0, ix < w else { continue }
+                            acc += Double(x[(iy * w + ix) * c + ch]) * Double(weight.storage[(ky * k + kx) * c + ch])
+                        }
+                    }
+                    y[(oy * w + ox) * c + ch] = Float(acc)
+                }
+            }
+        }
+        return y
+    }
+
+    public static func layerNorm(_ x: [Float], rows: Int, weight: Tensor, bias: Tensor, epsilon: Double = 1e-5) -> [Float] {
+        let c = weight.count
+        var y = x
+        for r in 0..<rows {
+            let row = x[(r * c)..<((r + 1) * c)].map(Double.init)
+            let mean = row.reduce(0, +) / Double(c)
+            let variance = row.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(c)
+            for i in 0..<c {
+                y[r * c + i] = Float((row[i] - mean) / (variance + epsilon).squareRoot()
+                                     * Double(weight.storage[i]) + Double(bias.storage[i]))
+            }
+        }
+        return y
+    }
+
+    public static func gelu(_ x: [Float]) -> [Float] {
+        x.map { v in Float(0.5 * Double(v) * (1 + erf(Double(v) / 2.0.squareRoot()))) }
+    }
+
+    public static func eca(_ x: [Float], rows: Int, channels c: Int, weight: Tensor) -> [Float] {
+        var mean = [Double](repeating: 0, count: c)
+        for r in 0..<rows { for ch in 0..<c { mean[ch] += Double(x[r * c + ch]) } }
+        mean = mean.map { $0 / Double(rows) }
+        let gate = (0..<c).map { ch -> Double in
+            let a = (ch > 0 ? Double(weight.storage[0]) * mean[ch - 1] : 0) + Double(weight.storage[1]) * mean[ch]
+                + (ch + 1 < c ? Double(weight.storage[2]) * mean[ch + 1] : 0)
+            return 1 / (1 + exp(-a))
+        }
+        return x.enumerated().map { i, v in Float(Double(v) * gate[i % c]) }
+    }
+
+    /// Swin-style window attention written the textbook way: roll the grid, cut windows, mark the mask
+    /// regions on the rolled grid, attend per window and head, merge and roll back.
+    /// qkv (h*w, 3C); table ((2*window-1)^2, heads). Returns (h*w, C) before the output projection.
+    public static func windowAttention(qkv: [Float], height h: Int, width w: Int, channels c: Int, heads: Int,
+                                       window: Int, shift requestedShift: Int, biasTable: Tensor) -> [Float] {
+        let (ws, shift) = windowGeometry(height: h, width: w, window: window, shift: requestedShift)
+        let hd = c / heads, n = ws * ws, side = 2 * window - 1
+        func region(_ r: Int, _ size: Int) -> Int { r < size - ws ? 0 : (r < size - shift ? 1 : 2) }
+        var out = [Float](repeating: 0, count: h * w * c)
+        for wy in 0..<(h / ws) {
+            for wx in 0..<(w / ws) {
+                // Tokens of this window: rolled position -> original position.
+                let tokens = (0..<n).map { t -> (source: Int, label: Int, y: Int, x: Int) in
+                    let ry = wy * ws + t / ws, rx = wx * ws + t % ws
+                    let label = shift > 0 ? region(ry, h) * 3 + region(rx, w) : 0
+                    return (((ry + shift) % h) * w + (rx + shift) % w, label, t / ws, t % ws)
+                }
+                for head in 0..<heads {
+                    for i in 0..<n {
+                        var scores = [Double](repeating: 0, count: n)
+                        for j in 0..<n {
+                            var dot = 0.0
+                            for d in 0..<hd {
+                                dot += Double(qkv[tokens[i].source * 3 * c + head * hd + d])
+                                    * Double(qkv[tokens[j].source * 3 * c + c + head * hd + d])
+                            }
+                            let rel = (tokens[i].y - tokens[j].y + window - 1) * side + (tokens[i].x - tokens[j].x + window - 1)
+                            scores[j] = dot / Double(hd).squareRoot() + Double(biasTable.storage[rel * heads + head])
+                                + (tokens[i].label != tokens[j].label ? -100 : 0)
+                        }
+                        let m = scores.max()!
+                        let e = scores.map { exp($0 - m) }
+                        let sum = e.reduce(0, +)
+                        for d in 0..<hd {
+                            var acc = 0.0
+                            for j in 0..<n { acc += e[j] / sum * Double(qkv[tokens[j].source * 3 * c + 2 * c + head * hd + d]) }
+                            out[tokens[i].source * c + head * hd + d] = Float(acc)
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,99 @@
+import Engine
+import Foundation
+
+/// Receives named intermediate activations (channel-last, shape [h, w, c]) during a forward pass;
+/// the parity tests compare them with the PyTorch reference's.
+public typealias ForwardTrace = (_ name: String, _ values: UnsafePointer<Float>, _ shape: [Int]) -> Void
+
+/// The U-shaped SKIPAT restoration transformer (DESIGN.md section 3), built from a weight file.
+/// Immutable and shareable across threads; each thread brings its own `Workspace`.
+public final class SkipatDenoiser: Sendable {
+    public let config: ModelConfig
+    public let metadata: [String: String]
+    let inputProjection: Conv2d                 // (C, 3, 3, 4)
+    let encoders: [Stage]                       // level i at width C*2^i
+    let downsamples: [Conv2d]                   // (C*2^(i+1), 4, 4, C*2^i), stride 2
+    let bottleneck: Stage                       // width C*2^L
+    let upsamples: [ConvTranspose2x2]           // (in, 2, 2, C*2^i)
+    let decoders: [Stage]                       // level i at width 2*C*2^i
+    let outputProjection: Conv2d                // (3, 3, 3, 2C)
+
+    public convenience init(weightBytes: Data, source: String) throws {
+        try self.init(weights: try WeightFile(bytes: weightBytes, source: source))
+    }
+
+    public init(weights: WeightFile) throws {
+        let cfg = weights.config, c = cfg.width, levels = cfg.levels
+        var r = WeightReader(weights)
+        config = cfg
+        metadata = weights.metadata
+        inputProjection = Conv2d(weight: try r("input_proj.weight", c, 3, 3, cfg.inChannels),
+                                 bias: try r("input_proj.bias", c), stride: 1, padding: 1)
+        encoders = try (0..<levels).map { try Stage(&r, name: "encoders.\($0)", width: c << $0, heads: 1 << $0, config: cfg) }
+        downsamples = try (0..<levels).map { i in
+            Conv2d(weight: try r("downs.\(i).weight", c << (i + 1), 4, 4, c << i), bias: try r("downs.\(i).bias", c << (i + 1)),
+                   stride: 2, padding: 1)
+        }
+        bottleneck = try Stage(&r, name: "bottleneck", width: c << levels, heads: 1 << levels, config: cfg)
+        upsamples = try (0..<levels).map { i in
+            let inChannels = i == levels - 1 ? c << levels : 2 * c << (i + 1)
+            return ConvTranspose2x2(weight: try r("ups.\(i).weight", inChannels, 2, 2, c << i), bias: try r("ups.\(i).bias", c << i))
+        }
+        decoders = try (0..<levels).map { try Stage(&r, name: "decoders.\($0)", width: 2 * c << $0, heads: 2 << $0, config: cfg) }
+        outputProjection = Conv2d(weight: try r("output_proj.weight", cfg.outChannels, 3, 3, 2 * c),
+                                  bias: try r("output_proj.bias", cfg.outChannels), stride: 1, padding: 1)
+        try r.finish()
+    }
+
+    /// A workspace sized for this model (slots grow on first use).
+    public func makeWorkspace() -> Workspace { Workspace(slots: Slot.count(levels: config.levels)) }
+
+    /// One tile: input (h, w, 4) = noisy RGB in [0,1] and sigma/255, channel-last -> output (h, w, 3).
+    /// h and w must be positive multiples of `config.sizeMultiple`.
+    public func forward(_ input: UnsafePointer<Float>, height: Int, width: Int, into output: UnsafeMutablePointer<Float>,
+                        workspace ws: Workspace, trace: ForwardTrace? = nil) {
+        let m = config.sizeMultiple, c = config.width, levels = config.levels
+        precondition(height > 0 && width > 0 && height % m == 0 && width % m == 0, "tile \(height)x\(width) is not a multiple of \(m)")
+        func size(_ level: Int) -> (h: Int, w: Int) { (height >> level, width >> level) }
+        func skip(_ level: Int) -> UnsafeMutablePointer<Float> {
+            ws.buffer(Slot.skip.rawValue + level, count: size(level).h * size(level).w * (c << level))
+        }
+        func columns(_ count: Int) -> UnsafeMutablePointer<Float> { ws.buffer(Slot.columns.rawValue, count: count) }
+
+        // Encoder: each level runs in place in its skip buffer; its downsample feeds the next level.
+        var current = skip(0)
+        inputProjection(input, height: height, width: width, into: current,
+                        scratch: columns(inputProjection.scratchCount(height: height, width: width)))
+        leakyReLU(current, count: height * width * c, slope: 0.2)
+        trace?("input_proj", current, [height, width, c])
+        for level in 0..<levels {
+            let (h, w) = size(level)
+            encoders[level](current, height: h, width: w, ws, trace: trace)
+            let next = level + 1 < levels ? skip(level + 1) : ws.buffer(Slot.x.rawValue, count: height * width * 2 * c)
+            downsamples[level](current, height: h, width: w, into: next,
+                               scratch: columns(downsamples[level].scratchCount(height: h, width: w)))
+            trace?("downs.\(level)", next, [h / 2, w / 2, c << (level + 1)])
+            current = next
+        }
+        bottleneck(current, height: size(levels).h, width: size(levels).w, ws, trace: trace)
+
+        // Decoder: upsample, concatenate the skip, run the stage in place in the x buffer.
+        for level in (0..<levels).reversed() {
+            let (h, w) = size(level), up = upsamples[level]
+            let upsampled = ws.buffer(Slot.upsampled.rawValue, count: h * w * up.outChannels)
+            up(current, height: h / 2, width: w / 2, into: upsampled, scratch: columns(up.scratchCount(height: h / 2, width: w / 2)))
+            trace?("ups.\(level)", upsampled, [h, w, up.outChannels])
+            concatChannels(upsampled, up.outChannels, skip(level), c << level, into: current, rows: h * w)
+            decoders[level](current, height: h, width: w, ws, trace: trace)
+        }
+
+        // Output projection plus the global residual (the noisy RGB).
+        outputProjection(current, height: height, width: width, into: output,
+                         scratch: columns(outputProjection.scratchCount(height: height, width: width)))
+        let channelsIn = config.inChannels, channelsOut = config.outChannels
+        for p in 0..<(height * width) {
+            for ch in 0..<channelsOut { output[p * channelsOut + ch] += input[p * channelsIn + ch] }
+        }
+        trace?("output", output, [height, width, channelsOut])
+    }
+}

@@ -1,0 +1,40 @@
+import Engine
+
+/// A = proj(W-MSA(LN(x))) with relative position bias; shifted windows in odd blocks.
+struct WindowAttentionLayer: Sendable {
+    let norm1: LayerNorm
+    let qkv: Linear          // (3w, w)
+    let proj: Linear         // (w, w)
+    let heads: Int
+    let window: Int
+    let shift: Int
+    /// Dense bias (heads, ws^2, ws^2) for every effective window ws in 1...window (index ws - 1):
+    /// small grids use a smaller whole window, so each size is gathered from the table once, at load.
+    let denseBias: [[Float]]
+
+    init(_ r: inout WeightReader, prefix: String, width: Int, heads: Int, window: Int, shift: Int) throws {
+        norm1 = LayerNorm(weight: try r("\(prefix).norm1.weight", width), bias: try r("\(prefix).norm1.bias", width))
+        qkv = Linear(weight: try r("\(prefix).attn.qkv.weight", 3 * width, width), bias: try r("\(prefix).attn.qkv.bias", 3 * width))
+        proj = Linear(weight: try r("\(prefix).attn.proj.weight", width, width), bias: try r("\(prefix).attn.proj.bias", width))
+        let table = try r("\(prefix).attn.relative_position_bias_table", (2 * window - 1) * (2 * window - 1), heads)
+        denseBias = (1...window).map { relativePositionBias(table: table, window: window, effectiveWindow: $0) }
+        (self.heads, self.window, self.shift) = (heads, window, shift)
+    }
+
+    /// x (h, w, width) -> z (h, w, width).
+    func callAsFunction(_ x: UnsafePointer<Float>, height: Int, width: Int, into z: UnsafeMutablePointer<Float>,
+                        _ ws: Workspace) {
+        let channels = qkv.inFeatures, n = height * width
+        let normed = ws.buffer(Slot.normed.rawValue, count: n * channels)
+        let qkvOut = ws.buffer(Slot.qkv.rawValue, count: n * 3 * channels)
+        let geometry = windowGeometry(height: height, width: width, window: window, shift: shift)
+        let scratch = ws.buffer(Slot.small.rawValue, count: windowAttentionScratchCount(channels: channels, window: geometry.window))
+        norm1(x, rows: n, into: normed)
+        qkv(normed, rows: n, into: qkvOut)
+        denseBias[geometry.window - 1].withUnsafeBufferPointer { bias in
+            windowAttention(qkv: qkvOut, into: normed, height: height, width: width, channels: channels, heads: heads,
+                            window: geometry.window, shift: geometry.shift, bias: bias.baseAddress!, scratch: scratch)
+        }
+        proj(normed, rows: n, into: z)
+    }
+}

@@ -1,0 +1,134 @@
+import Engine
+import Testing
+
+/// Each fast kernel against its naive twin in `Reference`, on seeded random data.
+@Suite struct KernelTests {
+    /// Max abs error allowed between fast (float32, reordered sums) and reference (Double) kernels,
+    /// for values of order 1.
+    static let tolerance: Float = 1e-4
+
+    var rng = SplitMix64(seed: 7)
+
+    mutating func random(_ count: Int, scale: Float = 1) -> [Float] {
+        (0..<count).map { _ in (rng.nextUnit() * 2 - 1) * scale }
+    }
+
+    mutating func tensor(_ shape: [Int], scale: Float = 0.3) -> Tensor {
+        Tensor(shape: shape, storage: random(shape.reduce(1, *), scale: scale))
+    }
+
+    func expectClose(_ a: [Float], _ b: [Float], _ what: String) {
+        #expect(a.count == b.count)
+        let error = zip(a, b).map { abs($0 - $1) }.max() ?? 0
+        #expect(error <= Self.tolerance, "\(what): max abs error \(error)")
+    }
+
+    @Test mutating func linear() {
+        let (rows, inF, outF) = (37, 24, 40)
+        let x = random(rows * inF), layer = Linear(weight: tensor([outF, inF]), bias: tensor([outF]))
+        var y = [Float](repeating: .nan, count: rows * outF)
+        layer(x, rows: rows, into: &y)
+        expectClose(y, Reference.linear(x, rows: rows, weight: layer.weight, bias: layer.bias), "linear")
+    }
+
+    @Test(arguments: [(3, 1, 1, 4, 8), (4, 2, 1, 8, 16), (3, 1, 1, 32, 3)])
+    mutating func conv2d(kernel: Int, stride: Int, padding: Int, cin: Int, cout: Int) {
+        let (h, w) = (12, 10)
+        let x = random(h * w * cin)
+        let conv = Conv2d(weight: tensor([cout, kernel, kernel, cin]), bias: tensor([cout]), stride: stride, padding: padding)
+        let (oh, ow) = conv.outputSize(height: h, width: w)
+        var y = [Float](repeating: .nan, count: oh * ow * cout)
+        var scratch = [Float](repeating: 0, count: conv.scratchCount(height: h, width: w))
+        conv(x, height: h, width: w, into: &y, scratch: &scratch)
+        expectClose(y, Reference.conv2d(x, height: h, width: w, weight: conv.weight, bias: conv.bias,
+                                         stride: stride, padding: padding), "conv \(kernel)x\(kernel)/\(stride)")
+    }
+
+    @Test mutating func convTranspose() {
+        let (h, w, cin, cout) = (5, 7, 12, 6)
+        let x = random(h * w * cin)
+        let up = ConvTranspose2x2(weight: tensor([cin, 2, 2, cout]), bias: tensor([cout]))
+        var y = [Float](repeating: .nan, count: 4 * h * w * cout)
+        var scratch = [Float](repeating: 0, count: up.scratchCount(height: h, width: w))
+        up(x, height: h, width: w, into: &y, scratch: &scratch)
+        expectClose(y, Reference.convTranspose2x2(x, height: h, width: w, weight: up.weight, bias: up.bias), "transposed conv")
+    }
+
+    @Test(arguments: [3, 5])
+    mutating func depthwise(kernel: Int) {
+        let (h, w, c) = (9, 11, 20)
+        let x = random(h * w * c)
+        let conv = DepthwiseConv(weight: tensor([kernel, kernel, c]), bias: tensor([c]))
+        var y = [Float](repeating: .nan, count: h * w * c)
+        conv(x, height: h, width: w, into: &y)
+        expectClose(y, Reference.depthwiseConv(x, height: h, width: w, weight: conv.weight, bias: conv.bias), "depthwise \(kernel)")
+    }
+
+    @Test mutating func layerNorm() {
+        let (rows, c) = (50, 24)
+        let x = random(rows * c, scale: 3).map { $0 + 2 }
+        let norm = LayerNorm(weight: tensor([c], scale: 1), bias: tensor([c]))
+        var y = [Float](repeating: .nan, count: rows * c)
+        norm(x, rows: rows, into: &y)
+        expectClose(y, Reference.layerNorm(x, rows: rows, weight: norm.weight, bias: norm.bias), "layer norm")
+    }
+
+    @Test mutating func geluAcrossItsRange() {
+        var x = random(4000, scale: 9)
+        x += [0, -0.0, 1e-8, -12, 12, 30, -30]
+        var y = x
+        gelu(&y, count: y.count)
+        expectClose(y, Reference.gelu(x), "gelu")
+    }
+
+    @Test mutating func eca() {
+        let (rows, c) = (64, 10)
+        let x = random(rows * c, scale: 2)
+        let weight = tensor([3], scale: 1)
+        var y = x
+        var scratch = [Float](repeating: 0, count: 2 * c)
+        efficientChannelAttention(&y, rows: rows, channels: c, weight: weight, scratch: &scratch)
+        expectClose(y, Reference.eca(x, rows: rows, channels: c, weight: weight), "eca")
+    }
+
+    /// Plain, shifted (masked) and whole-grid windows, one and several heads.
+    @Test(arguments: [(16, 16, 8, 1, 4, 0), (16, 16, 8, 2, 4, 2), (24, 16, 12, 3, 8, 4), (4, 4, 8, 2, 8, 4)])
+    mutating func windowAttention(h: Int, w: Int, c: Int, heads: Int, window: Int, shift: Int) {
+        let qkv = random(h * w * 3 * c, scale: 2)
+        let table = tensor([(2 * window - 1) * (2 * window - 1), heads], scale: 1)
+        let geometry = windowGeometry(height: h, width: w, window: window, shift: shift)
+        let bias = relativePositionBias(table: table, window: window, effectiveWindow: geometry.window)
+        var out = [Float](repeating: .nan, count: h * w * c)
+        var scratch = [Float](repeating: 0, count: windowAttentionScratchCount(channels: c, window: geometry.window))
+        Engine.windowAttention(qkv: qkv, into: &out, height: h, width: w, channels: c, heads: heads,
+                               window: geometry.window, shift: geometry.shift, bias: bias, scratch: &scratch)
+        let expected = Reference.windowAttention(qkv: qkv, height: h, width: w, channels: c, heads: heads,
+                                                 window: window, shift: shift, biasTable: table)
+        expectClose(out, expected, "attention \(h)x\(w) window \(window) shift \(shift)")
+    }
+
+    @Test func workspaceReusesSlots() {
+        let ws = Workspace(slots: 2)
+        let a = ws.buffer(0, count: 100)
+        #expect(ws.buffer(0, count: 50) == a)
+        _ = ws.buffer(0, count: 200)
+        _ = ws.buffer(1, count: 10)
+        #expect(ws.allocationCount == 3)
+        #expect(ws.bytes == 210 * 4)
+    }
+}
+
+/// Small deterministic generator so test data is the same on every machine.
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    /// Uniform in [0, 1).
+    mutating func nextUnit() -> Float { Float(next() >> 40) / Float(1 << 24) }
+}

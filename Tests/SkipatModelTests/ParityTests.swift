@@ -1,0 +1,78 @@
+import Engine
+import Foundation
+import Testing
+@testable import SkipatModel
+
+/// Swift forward pass vs the PyTorch reference (fixtures from Scripts/make_fixtures.py).
+@Suite struct ParityTests {
+    /// Max abs error allowed per activation (float32, different summation order than PyTorch).
+    static let activationTolerance: Float = 1e-4
+    /// End-to-end floor: PSNR of the Swift output against PyTorch's, data range 1.
+    static let outputPSNRFloor = 80.0
+
+    @Test(arguments: ["tiny-skipat", "tiny-baseline"], [32, 16])
+    func activationsMatchPyTorch(model name: String, size: Int) throws {
+        let model = try SkipatDenoiser(weights: try Fixtures.weights(name))
+        let expected = try Fixtures.archive("\(name).\(size).activations")
+        let input = try expected.tensor("input", shape: [size, size, 4])
+        var output = [Float](repeating: 0, count: size * size * 3)
+        var seen: [String] = []
+        let workspace = model.makeWorkspace()
+        input.withPointer { x in
+            model.forward(x, height: size, width: size, into: &output, workspace: workspace) { name, values, shape in
+                seen.append(name)
+                guard let reference = try? expected.tensor(name, shape: shape) else {
+                    Issue.record("activation \(name) \(shape) has no reference of that shape")
+                    return
+                }
+                let error = zip(reference.storage, UnsafeBufferPointer(start: values, count: reference.count))
+                    .map { abs($0 - $1) }.max() ?? 0
+                #expect(error <= Self.activationTolerance, "\(name): max abs error \(error)")
+            }
+        }
+        #expect(Set(seen) == Set(expected.tensorNames).subtracting(["input"]), "every reference activation is compared")
+        let reference = try expected.tensor("output", shape: [size, size, 3]).storage
+        let mse = zip(reference, output).map { Double($0 - $1) * Double($0 - $1) }.reduce(0, +) / Double(output.count)
+        let psnr = 10 * log10(1 / mse)
+        #expect(psnr >= Self.outputPSNRFloor, "output PSNR vs PyTorch \(psnr) dB")
+    }
+
+    @Test func skipatVariantReallyUsesPhi() throws {
+        let skipat = try SkipatDenoiser(weights: try Fixtures.weights("tiny-skipat"))
+        let baseline = try SkipatDenoiser(weights: try Fixtures.weights("tiny-baseline"))
+        func mixers(_ m: SkipatDenoiser) -> [String] {
+            (m.encoders + [m.bottleneck] + m.decoders).flatMap { $0.blocks }.map {
+                if case .phi = $0.mixer { "phi" } else { "attention" }
+            }
+        }
+        #expect(mixers(skipat).filter { $0 == "phi" }.count == 5)  // block 1 of each of the 5 stages
+        #expect(mixers(baseline).allSatisfy { $0 == "attention" })
+    }
+
+    @Test func forwardAllocatesNothingInSteadyState() throws {
+        let model = try SkipatDenoiser(weights: try Fixtures.weights("tiny-skipat"))
+        let workspace = model.makeWorkspace()
+        let input = [Float](repeating: 0.5, count: 32 * 32 * 4)
+        var output = [Float](repeating: 0, count: 32 * 32 * 3)
+        model.forward(input, height: 32, width: 32, into: &output, workspace: workspace)
+        let afterFirst = workspace.allocationCount
+        for _ in 0..<3 { model.forward(input, height: 32, width: 32, into: &output, workspace: workspace) }
+        #expect(workspace.allocationCount == afterFirst)
+    }
+}
+
+enum Fixtures {
+    static func url(_ name: String) throws -> URL {
+        try #require(Bundle.module.url(forResource: name, withExtension: "safetensors", subdirectory: "Fixtures"))
+    }
+
+    static func bytes(_ name: String) throws -> Data { try Data(contentsOf: try url(name)) }
+
+    static func weights(_ name: String) throws -> WeightFile {
+        try WeightFile(bytes: try bytes(name), source: "\(name).safetensors")
+    }
+
+    static func archive(_ name: String) throws -> SafetensorsArchive {
+        try SafetensorsArchive(bytes: try bytes(name), source: "\(name).safetensors")
+    }
+}
