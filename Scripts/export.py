@@ -22,7 +22,7 @@ import torch
 import torch.nn as nn
 from safetensors.torch import save_file
 
-from skipat_model import FORMAT_NAME, FORMAT_VERSION, PRESETS, SkipatDenoiser
+from skipat_model import FORMAT_NAME, FORMAT_VERSION, PRESETS, SkipatConfig, SkipatDenoiser
 
 
 def engine_layout(model: nn.Module) -> dict[str, torch.Tensor]:
@@ -47,6 +47,27 @@ def export_safetensors(model: SkipatDenoiser, path: Path, extra: dict[str, str] 
     tmp = path.with_name(path.name + ".tmp")
     save_file(tensors, str(tmp), metadata=metadata)
     os.replace(tmp, path)
+
+
+def load_engine_weights(path: Path) -> SkipatDenoiser:
+    """Inverse of export_safetensors: a PyTorch model from an engine-layout weight file."""
+    from safetensors import safe_open
+    with safe_open(str(path), framework="pt") as f:
+        meta = f.metadata()
+        if meta.get("format") != FORMAT_NAME or meta.get("format_version") != str(FORMAT_VERSION):
+            raise ValueError(f"{path}: not a {FORMAT_NAME} v{FORMAT_VERSION} file")
+        tensors = {k: f.get_tensor(k) for k in f.keys()}
+    model = SkipatDenoiser(SkipatConfig.from_json(meta["config"]))
+    for name, m in model.named_modules():
+        key = f"{name}.weight"
+        if isinstance(m, nn.Conv2d) and m.groups > 1:
+            tensors[key] = tensors[key].permute(2, 0, 1).unsqueeze(1)
+        elif isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)):
+            tensors[key] = tensors[key].permute(0, 3, 1, 2)
+        elif isinstance(m, nn.Conv1d):
+            tensors[key] = tensors[key].reshape(1, 1, -1)
+    model.load_state_dict({k: v.contiguous() for k, v in tensors.items()})
+    return model.eval()
 
 
 def main():

@@ -1,9 +1,16 @@
 // Kernel bodies, included twice by kernels.c: once compiled for AVX2+FMA, once portable.
 // SK_NAME(f) gives each build its own symbol names. Loops are written so that clang vectorises the
-// innermost one over contiguous channels.
+// innermost one over contiguous channels. Sums and maxima are allowed to be reassociated
+// (`#pragma clang fp reassociate`) so that reductions vectorise too; the tests' tolerances cover it.
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
+
+#if defined(__clang__)
+#define SK_REASSOCIATE _Pragma("clang fp reassociate(on)")
+#else
+#define SK_REASSOCIATE
+#endif
 
 // e^x, Cephes-style range reduction and polynomial; relative error ~1e-7 on [-87, 88]. Written without
 // library calls so loops that use it vectorise.
@@ -35,6 +42,7 @@ static inline float SK_NAME(erff)(float x) {
 
 static void SK_NAME(layer_norm)(const float *x, float *y, long rows, int c, const float *gamma,
                                 const float *beta, float eps) {
+    SK_REASSOCIATE
     for (long r = 0; r < rows; r++) {
         const float *xr = x + r * c;
         float *yr = y + r * c;
@@ -48,11 +56,13 @@ static void SK_NAME(layer_norm)(const float *x, float *y, long rows, int c, cons
 }
 
 static void SK_NAME(gelu)(float *x, long n) {
+    SK_REASSOCIATE
     for (long i = 0; i < n; i++) x[i] = 0.5f * x[i] * (1.0f + SK_NAME(erff)(x[i] * 0.70710678118654752f));
 }
 
 static void SK_NAME(depthwise_conv)(const float *x, float *y, int h, int w, int c, int k,
                                     const float *weight, const float *bias) {
+    SK_REASSOCIATE
     int p = k / 2;
     for (int oy = 0; oy < h; oy++) {
         for (int ox = 0; ox < w; ox++) {
@@ -75,12 +85,13 @@ static void SK_NAME(depthwise_conv)(const float *x, float *y, int h, int w, int 
 
 static void SK_NAME(window_attention)(const float *qkv, float *out, int h, int w, int c, int heads, int ws,
                                       int shift, const float *bias, float *scratch) {
+    SK_REASSOCIATE
     const int n = ws * ws, hd = c / heads;
     const float scale = 1.0f / sqrtf((float)hd);
     float *q = scratch;              // (n, hd)
     float *kt = q + (long)n * hd;    // (hd, n): keys transposed so score rows vectorise over j
-    float *v = kt + (long)n * hd;    // (n, hd)
-    float *s = v + (long)n * hd;     // (n, n) scores, then probabilities
+    float *vt = kt + (long)n * hd;   // (hd, n): values transposed so each output is one dot product
+    float *s = vt + (long)n * hd;    // (n, n) scores, then probabilities
     int *src = (int *)(s + (long)n * n);  // (n) token index in the unshifted grid
     int *label = src + n;                 // (n) Swin mask region of each token
     for (int wy = 0; wy < h / ws; wy++) {
@@ -100,7 +111,7 @@ static void SK_NAME(window_attention)(const float *qkv, float *out, int h, int w
                     for (int d = 0; d < hd; d++) {
                         q[t * hd + d] = row[d] * scale;
                         kt[(long)d * n + t] = row[c + d];
-                        v[t * hd + d] = row[2 * c + d];
+                        vt[(long)d * n + t] = row[2 * c + d];
                     }
                 }
                 const float *bh = bias + (long)hh * n * n;
@@ -116,15 +127,16 @@ static void SK_NAME(window_attention)(const float *qkv, float *out, int h, int w
                         for (int j = 0; j < n; j++) si[j] += label[i] != label[j] ? -100.0f : 0.0f;
                     float m = si[0];
                     for (int j = 1; j < n; j++) m = si[j] > m ? si[j] : m;
+                    for (int j = 0; j < n; j++) si[j] = SK_NAME(expf)(si[j] - m);
                     float sum = 0;
-                    for (int j = 0; j < n; j++) { si[j] = SK_NAME(expf)(si[j] - m); sum += si[j]; }
+                    for (int j = 0; j < n; j++) sum += si[j];
                     float inv = 1.0f / sum;
                     float *o = out + (long)src[i] * c + hh * hd;
-                    for (int d = 0; d < hd; d++) o[d] = 0.0f;
-                    for (int j = 0; j < n; j++) {
-                        float p = si[j] * inv;
-                        const float *vj = v + (long)j * hd;
-                        for (int d = 0; d < hd; d++) o[d] += p * vj[d];
+                    for (int d = 0; d < hd; d++) {
+                        const float *vd = vt + (long)d * n;
+                        float acc = 0;
+                        for (int j = 0; j < n; j++) acc += si[j] * vd[j];
+                        o[d] = acc * inv;
                     }
                 }
             }

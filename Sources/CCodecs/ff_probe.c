@@ -1,0 +1,109 @@
+// Stream parameters and every video packet's time, from the demuxer alone (no frame decoding).
+#include "ccodecs_ffmpeg.h"
+#include "ff_common.h"
+#include <stdlib.h>
+#include <string.h>
+#include <libavutil/pixdesc.h>
+
+struct ccodecs_probe {
+    ccodecs_probe_info info;
+    double *times;
+    ccodecs_probe_audio *audio;
+};
+
+static int compare_doubles(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void copy_name(char *dst, size_t size, const char *name) { snprintf(dst, size, "%s", name ? name : "unknown"); }
+
+// Counts packets per stream and collects the video packets' times.
+static int read_packets(AVFormatContext *ic, int video, int *audio_slot, ccodecs_probe *p, char *err, size_t errlen) {
+    AVPacket *packet = av_packet_alloc();
+    size_t capacity = 0;
+    int ret = packet ? 0 : AVERROR(ENOMEM);
+    while (ret >= 0 && (ret = av_read_frame(ic, packet)) >= 0) {
+        int slot = audio_slot[packet->stream_index];
+        if (slot >= 0) p->audio[slot].packet_count++;
+        int64_t ts = packet->pts != AV_NOPTS_VALUE ? packet->pts : packet->dts;
+        // Discard-flagged packets are decoder priming that players never show.
+        if (packet->stream_index == video && ts != AV_NOPTS_VALUE && !(packet->flags & AV_PKT_FLAG_DISCARD)) {
+            if ((size_t)p->info.packet_count == capacity) {
+                capacity = capacity ? 2 * capacity : 256;
+                double *grown = realloc(p->times, capacity * sizeof *grown);
+                if (!grown) ret = AVERROR(ENOMEM);
+                else p->times = grown;
+            }
+            if (ret >= 0) p->times[p->info.packet_count++] = ts * av_q2d(ic->streams[video]->time_base);
+        }
+        av_packet_unref(packet);
+    }
+    av_packet_free(&packet);
+    if (ret != AVERROR_EOF) return ff_set_error(err, errlen, "cannot read", ret), -1;
+    if (p->info.packet_count > 1) qsort(p->times, p->info.packet_count, sizeof *p->times, compare_doubles);
+    return 0;
+}
+
+static int probe(ccodecs_probe *p, AVFormatContext *ic, char *err, size_t errlen) {
+    int video = av_find_best_stream(ic, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
+    if (video >= 0 && (ic->streams[video]->disposition & AV_DISPOSITION_ATTACHED_PIC)) video = -1;
+    int *audio_slot = calloc(ic->nb_streams, sizeof *audio_slot);
+    p->audio = calloc(ic->nb_streams, sizeof *p->audio);
+    if (!audio_slot || !p->audio) {
+        free(audio_slot);
+        return ff_set_message(err, errlen, "out of memory"), -1;
+    }
+    for (unsigned i = 0; i < ic->nb_streams; i++) {
+        const AVCodecParameters *par = ic->streams[i]->codecpar;
+        audio_slot[i] = -1;
+        if (par->codec_type != AVMEDIA_TYPE_AUDIO) continue;
+        ccodecs_probe_audio *a = &p->audio[p->info.audio_count];
+        copy_name(a->codec, sizeof a->codec, avcodec_get_name(par->codec_id));
+        a->sample_rate = par->sample_rate;
+        a->channels = par->ch_layout.nb_channels;
+        audio_slot[i] = p->info.audio_count++;
+    }
+    if (video >= 0) {
+        const AVStream *st = ic->streams[video];
+        p->info.has_video = 1;
+        p->info.width = st->codecpar->width;
+        p->info.height = st->codecpar->height;
+        p->info.frame_rate = av_q2d(ff_frame_rate(st));
+        p->info.rotation = ff_rotation_degrees(st);
+        copy_name(p->info.codec, sizeof p->info.codec, avcodec_get_name(st->codecpar->codec_id));
+        copy_name(p->info.pixel_format, sizeof p->info.pixel_format, av_get_pix_fmt_name(st->codecpar->format));
+    }
+    int ret = read_packets(ic, video, audio_slot, p, err, errlen);
+    free(audio_slot);
+    return ret;
+}
+
+int ccodecs_probe_open(const char *path, ccodecs_probe **out, ccodecs_probe_info *info, char *err, size_t errlen) {
+    *out = NULL;
+    AVFormatContext *ic = NULL;
+    if (ff_open_input(path, &ic, err, errlen) < 0) return -1;
+    ccodecs_probe *p = calloc(1, sizeof *p);
+    int ret = p ? probe(p, ic, err, errlen) : (ff_set_message(err, errlen, "out of memory"), -1);
+    avformat_close_input(&ic);
+    if (ret < 0) {
+        ccodecs_probe_close(p);
+        return -1;
+    }
+    *info = p->info;
+    *out = p;
+    return 0;
+}
+
+void ccodecs_probe_video_times(const ccodecs_probe *p, double *times) {
+    if (p->info.packet_count > 0) memcpy(times, p->times, p->info.packet_count * sizeof *times);
+}
+
+void ccodecs_probe_audio_stream(const ccodecs_probe *p, int index, ccodecs_probe_audio *out) { *out = p->audio[index]; }
+
+void ccodecs_probe_close(ccodecs_probe *p) {
+    if (!p) return;
+    free(p->times);
+    free(p->audio);
+    free(p);
+}

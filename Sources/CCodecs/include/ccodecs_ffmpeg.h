@@ -1,0 +1,82 @@
+// FFmpeg side of the codec layer, in plain C types only (FFmpeg's macros and structs do not import
+// into Swift). Every function that can fail returns a negative status and writes one short line,
+// without the file name, into err; the status says which file the line is about.
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+enum { CCODECS_FAIL_INPUT = -1, CCODECS_FAIL_OUTPUT = -2 };
+
+// ---- Still images (JPEG, TIFF, BMP, ...: whatever FFmpeg's image demuxers read) ----
+
+typedef struct ccodecs_still ccodecs_still;
+
+typedef struct {
+    int width, height;
+    int channels;   // 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA
+    int bit_depth;  // 8 or 16
+} ccodecs_still_info;
+
+// Decodes the first frame; refuses width*height > max_pixels before any frame buffer is allocated.
+int ccodecs_still_open(const char *path, int64_t max_pixels, ccodecs_still **out,
+                       ccodecs_still_info *info, char *err, size_t errlen);
+// Converts the frame into samples: width*height*channels values, interleaved, row-major.
+int ccodecs_still_read(ccodecs_still *still, uint16_t *samples, char *err, size_t errlen);
+void ccodecs_still_close(ccodecs_still *still);
+
+// ---- Video transcoding: decode frames as planar float RGB, encode replacements ----
+
+typedef struct ccodecs_video ccodecs_video;
+
+enum { CCODECS_VIDEO_H264 = 0, CCODECS_VIDEO_FFV1 = 1 };
+
+typedef struct {
+    int width, height;
+    double frame_rate;
+    int64_t frame_count;     // -1 when unknown
+    double duration;         // seconds; -1 when unknown
+    double rotation;         // clockwise degrees for display, 0..<360
+    int audio_streams;       // in the input
+} ccodecs_video_info;
+
+int ccodecs_video_open(const char *input, const char *output, int codec, int crf, const char *preset,
+                       ccodecs_video **out, ccodecs_video_info *info, char *err, size_t errlen);
+// Fills rgb (3 planes R, G, B of width*height floats in [0,1]); returns 1 for a frame, 0 at the end.
+int ccodecs_video_next(ccodecs_video *video, float *rgb, char *err, size_t errlen);
+// Encodes rgb (same layout) with the timestamp of the frame the last ccodecs_video_next returned.
+int ccodecs_video_write(ccodecs_video *video, const float *rgb, char *err, size_t errlen);
+// Copies the remaining audio, flushes the encoder and writes the trailer.
+int ccodecs_video_finish(ccodecs_video *video, char *err, size_t errlen);
+int64_t ccodecs_video_skipped_packets(const ccodecs_video *video);
+int ccodecs_video_warning_count(const ccodecs_video *video);
+const char *ccodecs_video_warning(const ccodecs_video *video, int index);
+void ccodecs_video_close(ccodecs_video *video);
+
+// ---- Probing: stream parameters and packet timestamps, without decoding ----
+
+typedef struct ccodecs_probe ccodecs_probe;
+
+typedef struct {
+    int has_video;
+    int width, height;
+    double frame_rate;
+    char codec[32];
+    char pixel_format[32];
+    double rotation;           // clockwise degrees for display, 0..<360
+    int64_t packet_count;      // video packets with a timestamp
+    int audio_count;
+} ccodecs_probe_info;
+
+typedef struct {
+    char codec[32];
+    int sample_rate;
+    int channels;
+    int64_t packet_count;
+} ccodecs_probe_audio;
+
+int ccodecs_probe_open(const char *path, ccodecs_probe **out, ccodecs_probe_info *info,
+                       char *err, size_t errlen);
+// Copies the video packet times (seconds, sorted), info.packet_count of them.
+void ccodecs_probe_video_times(const ccodecs_probe *probe, double *times);
+void ccodecs_probe_audio_stream(const ccodecs_probe *probe, int index, ccodecs_probe_audio *out);
+void ccodecs_probe_close(ccodecs_probe *probe);

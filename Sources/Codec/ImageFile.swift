@@ -1,0 +1,32 @@
+import Foundation
+import Imaging
+
+/// Still-image files: PNG through libpng (read and write), other formats (JPEG, TIFF, BMP, ...)
+/// read through FFmpeg. The reader is chosen by the file's signature, not its name.
+public enum ImageFile {
+    /// Decodes `path`, refusing images over `maxPixels` before allocating them.
+    public static func read(path: String, maxPixels: Int) throws -> StoredImage {
+        let head: [UInt8]
+        do {
+            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            defer { try? handle.close() }
+            head = [UInt8](try handle.read(upToCount: 8) ?? Data())
+        } catch {
+            throw CodecError(file: path, problem: "cannot open for reading")
+        }
+        if head.isEmpty { throw CodecError(file: path, problem: "file is empty") }
+        if PNGCodec.hasSignature(head) || head.starts(with: [0x89, 0x50, 0x4E, 0x47]) {
+            return try PNGCodec.read(path: path, maxPixels: maxPixels)
+        }
+        return try decodeStillImage(path: path, maxPixels: maxPixels)
+    }
+
+    /// Output formats this tool writes, by lower-case file extension.
+    public static let writableExtensions = ["png"]
+
+    /// Encodes `image` at `path` in the format its extension names (PNG).
+    public static func write(_ image: StoredImage, to path: String, format: String = "png") throws {
+        guard format == "png" else { throw CodecError(file: path, problem: "can only write PNG images") }
+        try PNGCodec.write(image, to: path)
+    }
+}

@@ -1,0 +1,42 @@
+import CCodecs
+import Imaging
+
+/// PNG files through libpng: every bit depth and colour type in, the input's own layout out.
+public enum PNGCodec {
+    /// Decodes `path`. Palette images become RGB (RGBA with transparency), gray below 8 bits becomes
+    /// 8-bit. Images over `maxPixels` are refused from the header, before any pixel memory is taken.
+    public static func read(path: String, maxPixels: Int) throws -> StoredImage {
+        var image = cc_image()
+        try callCodec(path) { cc_png_read(path, maxPixels, &image, $0, $1) }
+        defer { cc_image_free(&image) }
+        let count = Int(image.width) * Int(image.height) * Int(image.channels)
+        let samples = Array(UnsafeBufferPointer(start: image.samples, count: count))
+        let layout = PixelLayout(channels: PixelLayout.Channels(rawValue: Int(image.channels))!, bitDepth: Int(image.bit_depth))
+        return StoredImage(width: Int(image.width), height: Int(image.height), layout: layout, samples: samples)
+    }
+
+    /// Encodes `image` at `path` (callers write to a temporary path and rename it into place).
+    public static func write(_ image: StoredImage, to path: String) throws {
+        var samples = image.samples
+        try samples.withUnsafeMutableBufferPointer { buffer in
+            var raw = cc_image(width: Int32(image.width), height: Int32(image.height),
+                               channels: Int32(image.layout.channels.rawValue), bit_depth: Int32(image.layout.bitDepth),
+                               samples: buffer.baseAddress)
+            try callCodec(path) { cc_png_write(path, &raw, $0, $1) }
+        }
+    }
+
+    /// Whether the first bytes are the PNG signature.
+    public static func hasSignature(_ bytes: [UInt8]) -> Bool {
+        bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+    }
+}
+
+/// Runs a C codec call that reports failure as non-zero plus a message, and throws a `CodecError`.
+func callCodec(_ file: String, _ body: (UnsafeMutablePointer<CChar>, Int) -> Int32) throws {
+    var message = [CChar](repeating: 0, count: 512)
+    let status = message.withUnsafeMutableBufferPointer { body($0.baseAddress!, $0.count) }
+    if status != 0 {
+        throw CodecError(file: file, problem: String(cString: message))
+    }
+}

@@ -1,0 +1,110 @@
+import CCodecs
+import Imaging
+
+/// How `VideoTranscoder` encodes the replaced frames.
+public struct VideoEncodeOptions: Sendable {
+    public enum Codec: Sendable {
+        /// libx264: yuv420p, or yuv444p when a side is odd (4:2:0 cannot hold odd sizes).
+        case h264
+        /// FFV1, lossless RGB (for .mkv / .avi / .nut).
+        case ffv1
+    }
+
+    public var codec: Codec
+    /// x264 constant rate factor (0 lossless ... 51 worst); ignored by FFV1.
+    public var crf: Int
+    /// x264 preset name ("ultrafast" ... "veryslow"); ignored by FFV1.
+    public var preset: String
+
+    public init(codec: Codec = .h264, crf: Int = 18, preset: String = "medium") {
+        (self.codec, self.crf, self.preset) = (codec, crf, preset)
+    }
+}
+
+/// The input's video stream, as the transcoder sees it.
+public struct VideoInfo: Sendable, Equatable {
+    public let width: Int
+    public let height: Int
+    /// Average frame rate, else the stream's base rate; 25 when the input gives neither (with a warning).
+    public let frameRate: Double
+    /// From the container's frame count, else duration times frame rate; nil when neither is known.
+    public let frameCountEstimate: Int?
+    public let durationSeconds: Double?
+    /// Clockwise rotation a player applies for display (0..<360), from the display matrix.
+    public let rotationDegrees: Double
+    /// Audio streams in the input (the warnings say which ones the output container could not hold).
+    public let audioStreamCount: Int
+}
+
+/// Decodes a video frame by frame as planar RGB and encodes a replacement for each frame at the same
+/// size and timestamp, copying the audio streams, in one pass with constant memory:
+///
+///     let t = try VideoTranscoder(inputPath: a, outputPath: b, options: .init())
+///     while let frame = try t.nextFrame() { try t.write(process(frame)) }
+///     try t.finish()
+///
+/// The container comes from `outputPath`'s extension, so a temporary output path should end in the
+/// final extension (e.g. "clip.tmp.mp4"). Without `finish()` the output is a partial file.
+public final class VideoTranscoder {
+    public let info: VideoInfo
+    public let inputPath: String
+    public let outputPath: String
+    private let handle: OpaquePointer
+
+    public init(inputPath: String, outputPath: String, options: VideoEncodeOptions) throws {
+        (self.inputPath, self.outputPath) = (inputPath, outputPath)
+        var handle: OpaquePointer?
+        var raw = ccodecs_video_info()
+        let codec = options.codec == .h264 ? Int32(CCODECS_VIDEO_H264) : Int32(CCODECS_VIDEO_FFV1)
+        try ffmpegCall({ $0 == CCODECS_FAIL_OUTPUT ? outputPath : inputPath }) {
+            ccodecs_video_open(inputPath, outputPath, codec, Int32(clamping: options.crf), options.preset,
+                               &handle, &raw, $0, $1)
+        }
+        self.handle = handle!
+        info = VideoInfo(width: Int(raw.width), height: Int(raw.height), frameRate: raw.frame_rate,
+                         frameCountEstimate: raw.frame_count >= 0 ? Int(raw.frame_count) : nil,
+                         durationSeconds: raw.duration >= 0 ? raw.duration : nil,
+                         rotationDegrees: raw.rotation, audioStreamCount: Int(raw.audio_streams))
+    }
+
+    deinit { ccodecs_video_close(handle) }
+
+    /// Packets the decoder rejected (each costs at most a frame).
+    public var skippedPackets: Int { Int(ccodecs_video_skipped_packets(handle)) }
+
+    /// Things the output lacks compared with the input (streams left out, assumed frame rate).
+    public var warnings: [String] {
+        (0..<ccodecs_video_warning_count(handle)).map { String(cString: ccodecs_video_warning(handle, $0)) }
+    }
+
+    /// The next frame as planar RGB (3, height, width) in [0, 1]; nil after the last one.
+    public func nextFrame() throws -> PlanarImage? {
+        let count = 3 * info.width * info.height
+        var status: Int32 = 0
+        let pixels = try [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            status = try ffmpegCall(fileFor) { ccodecs_video_next(handle, buffer.baseAddress, $0, $1) }
+            initialized = status == 1 ? count : 0
+        }
+        return status == 1 ? PlanarImage(width: info.width, height: info.height, channels: 3, pixels: pixels) : nil
+    }
+
+    /// Encodes `frame` in place of the frame `nextFrame()` returned last, with its timestamp.
+    public func write(_ frame: PlanarImage) throws {
+        guard frame.width == info.width, frame.height == info.height, frame.channels == 3 else {
+            throw CodecError(file: outputPath, problem: "frame is \(frame.channels)x\(frame.height)x\(frame.width), "
+                             + "expected 3x\(info.height)x\(info.width)")
+        }
+        _ = try frame.pixels.withUnsafeBufferPointer { pixels in
+            try ffmpegCall(fileFor) { ccodecs_video_write(handle, pixels.baseAddress, $0, $1) }
+        }
+    }
+
+    /// Copies any audio left, flushes the encoder and completes the output file.
+    public func finish() throws {
+        try ffmpegCall(fileFor) { ccodecs_video_finish(handle, $0, $1) }
+    }
+
+    private func fileFor(_ status: Int32) -> String {
+        status == CCODECS_FAIL_OUTPUT ? outputPath : inputPath
+    }
+}

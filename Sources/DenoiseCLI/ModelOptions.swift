@@ -1,0 +1,40 @@
+import ArgumentParser
+import DenoiseKit
+import Foundation
+
+/// Options shared by `denoise` and `denoise-video`: which model and how to tile.
+public struct ModelOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Bundled preset (\(ModelCatalog.presets.joined(separator: ", "))) or a .safetensors weight file."))
+    public var model: String?
+
+    @Option(name: .long, help: "Noise level on the 0-255 scale; default: estimated from the input (blind).")
+    public var sigma: Float?
+
+    @Option(name: .long, help: "Tile side in pixels (a multiple of the model's window x 2^levels).")
+    public var tile: Int = 128
+
+    @Option(name: .long, help: "Overlap between neighbouring tiles in pixels.")
+    public var overlap: Int = 32
+
+    @Option(name: .long, help: "Worker threads (default: all cores).")
+    public var threads: Int?
+
+    public init() {}
+
+    /// Range checks, reported as one line (ArgumentParser's ValidationError would add the usage text).
+    public func check() throws {
+        if let sigma, !(0...255).contains(sigma) {
+            throw ToolError("--sigma \(sigma)", "out of range: give a noise level from 0 to 255")
+        }
+        if tile < 8 || tile > 1024 { throw ToolError("--tile \(tile)", "out of range (8 to 1024)") }
+        if overlap < 0 || overlap >= tile { throw ToolError("--overlap \(overlap)", "must be at least 0 and below --tile") }
+        if let threads, threads < 1 || threads > 256 { throw ToolError("--threads \(threads)", "out of range (1 to 256)") }
+    }
+
+    /// Loads the chosen model (or `defaultPreset`) and builds the tiled pipeline around it.
+    public func makeDenoiser(defaultPreset: String) throws -> Denoiser {
+        try check()
+        let model = try ModelCatalog.load(self.model ?? defaultPreset)
+        return try Denoiser(model: model, tileSize: tile, overlap: overlap, threads: threads)
+    }
+}

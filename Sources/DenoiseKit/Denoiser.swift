@@ -1,0 +1,74 @@
+import Engine
+import Foundation
+import Imaging
+import SkipatModel
+import Tiling
+
+/// The denoising pipeline on pixel buffers: tiles of `tileSize` with `overlap`, the SKIPAT model on
+/// each tile (one workspace per worker thread), seamless blending. No file I/O.
+public final class Denoiser: @unchecked Sendable {
+    public let model: SkipatDenoiser
+    public let processor: TiledProcessor
+    public let estimator = NoiseEstimator()
+    // One per worker; worker i only ever touches workspaces[i] (TiledProcessor's contract).
+    private let workspaces: [Workspace]
+    private let staging: [UnsafeMutablePointer<Float>]
+
+    public init(model: SkipatDenoiser, tileSize: Int = 128, overlap: Int = 32, threads: Int? = nil) throws {
+        let m = model.config.sizeMultiple
+        guard tileSize > 0, tileSize % m == 0 else {
+            throw DenoiserError("tile size \(tileSize) must be a positive multiple of \(m) for this model")
+        }
+        guard overlap >= 0, overlap < tileSize else {
+            throw DenoiserError("overlap \(overlap) must be at least 0 and below the tile size \(tileSize)")
+        }
+        self.model = model
+        let threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        processor = TiledProcessor(tileSize: tileSize, overlap: overlap, threads: threads)
+        workspaces = (0..<threads).map { _ in model.makeWorkspace() }
+        // Per worker: channel-last model input (T, T, 4) then output (T, T, 3).
+        staging = (0..<threads).map { _ in .allocate(capacity: tileSize * tileSize * 7) }
+        setBLASThreads(1)  // parallelism comes from tiles
+    }
+
+    deinit {
+        for buffer in staging { buffer.deallocate() }
+    }
+
+    /// Denoises `image` (1 or 3 colour planes in [0, 1]) at noise level `sigma` (0-255 scale).
+    /// Gray images go through the colour model as three equal planes and come back as their mean.
+    public func denoise(_ image: PlanarImage, sigma: Float, progress: ((Int, Int) -> Void)? = nil) -> PlanarImage {
+        precondition(image.channels == 1 || image.channels == 3, "expects gray or RGB planes")
+        let t = processor.tileSize, plane = t * t, level = sigma / 255
+        let colour = image.channels == 3 ? image : PlanarImage(width: image.width, height: image.height, channels: 3,
+                                                               pixels: image.pixels + image.pixels + image.pixels)
+        let result = processor.run(colour, outChannels: 3, progress: progress) { [self] worker, input, output in
+            let x = staging[worker], y = x + plane * 4
+            for p in 0..<plane {  // planar (3, T, T) -> channel-last (T, T, 4) with the noise-level plane
+                x[p * 4] = input[p]
+                x[p * 4 + 1] = input[plane + p]
+                x[p * 4 + 2] = input[2 * plane + p]
+                x[p * 4 + 3] = level
+            }
+            model.forward(x, height: t, width: t, into: y, workspace: workspaces[worker])
+            for p in 0..<plane {
+                for c in 0..<3 { output[c * plane + p] = y[p * 3 + c] }
+            }
+        }
+        guard image.channels == 1 else { return result }
+        let n = image.planeCount
+        return PlanarImage(width: image.width, height: image.height, channels: 1,
+                           pixels: (0..<n).map { (result.pixels[$0] + result.pixels[n + $0] + result.pixels[2 * n + $0]) / 3 })
+    }
+
+    /// Blind denoising: estimates sigma first. Returns the result and the estimate.
+    public func denoiseBlind(_ image: PlanarImage, progress: ((Int, Int) -> Void)? = nil) -> (image: PlanarImage, sigma: Float) {
+        let sigma = estimator.estimate(image)
+        return (denoise(image, sigma: sigma, progress: progress), sigma)
+    }
+}
+
+public struct DenoiserError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,1 +1,0 @@
-public let bundledWeightsPlaceholder = 0

@@ -1,0 +1,229 @@
+import ArgumentParser
+import DenoiseCLI
+import DenoiseKit
+import Dispatch
+import Engine
+import Foundation
+import Imaging
+import SkipatModel
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Speed and memory measurements (not tests): every figure is measured in the same run as the figure
+/// it is compared with, because the machines are shared and noisy.
+@main
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "denoise-bench",
+        abstract: "Throughput and memory of the SKIPAT engine and pipeline.",
+        subcommands: [EngineBench.self, ImageBench.self, VideoBench.self, PipelineBench.self])
+}
+
+/// Peak resident set size of this process so far, in MB.
+func peakRSSMegabytes() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_maxrss) / 1024
+}
+
+func seconds(_ body: () -> Void) -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+/// A deterministic noisy test picture (smooth structure plus pseudo-random noise of `sigma`).
+func syntheticNoisyImage(width: Int, height: Int, sigma: Float) -> PlanarImage {
+    var image = PlanarImage(width: width, height: height, channels: 3)
+    var state: UInt64 = 0x1234_5678
+    for c in 0..<3 {
+        for y in 0..<height {
+            for x in 0..<width {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                let u = Float(state >> 40) / Float(1 << 24) - 0.5  // uniform, variance 1/12
+                let base = 0.5 + 0.3 * sin(Float(x) / 37 + Float(c)) * cos(Float(y) / 23)
+                image[c, y, x] = base + u * sigma / 255 * Float(12).squareRoot()
+            }
+        }
+    }
+    return image
+}
+
+struct EngineBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "engine",
+        abstract: "Swift engine vs PyTorch eager on the same weights and tile batch; SKIPAT vs baseline; GFLOP/s vs sgemm.")
+
+    @Option(help: "Comma-separated presets or weight files.")
+    var models = "quality,quality-baseline,fast"
+
+    @Option(help: "Tiles per batch.")
+    var batch = 8
+
+    @Option(help: "Worker threads for the Swift engine (PyTorch gets the same number).")
+    var threads = 2
+
+    @Option(help: "Timed batches (median reported).")
+    var repeats = 3
+
+    @Flag(help: "Skip the PyTorch comparison (needs python3 with torch).")
+    var noPytorch = false
+
+    func run() throws {
+        let tile = 128
+        setBLASThreads(threads)
+        let gemm = sgemmGFLOPS(n: 1024)
+        setBLASThreads(1)
+        let gemm1 = sgemmGFLOPS(n: 1024)
+        print(String(format: "sgemm 1024^3: %.1f GFLOP/s (%d threads), %.1f GFLOP/s (1 thread); kernels: %@",
+                     gemm, threads, gemm1, kernelsUseAVX2 ? "AVX2+FMA" : "portable"))
+        var swiftSeconds: [String: Double] = [:]
+        var paths: [String: String] = [:]
+        for name in models.split(separator: ",").map(String.init) {
+            let model = try ModelCatalog.load(name)
+            paths[name] = ModelCatalog.resolvedPath(name)
+            let workspaces = (0..<threads).map { _ in model.makeWorkspace() }
+            let input = (0..<(tile * tile * 4)).map { i in Float((i * 7919) % 1000) / 1000 }
+            let outputs = (0..<threads).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: tile * tile * 3) }
+            defer { outputs.forEach { $0.deallocate() } }
+            let outputAddresses = outputs.map { UInt(bitPattern: $0) }
+            func runBatch() {
+                let next = BatchCounter()
+                DispatchQueue.concurrentPerform(iterations: threads) { worker in
+                    let out = UnsafeMutablePointer<Float>(bitPattern: outputAddresses[worker])!
+                    while next.take(below: batch) {
+                        model.forward(input, height: tile, width: tile, into: out, workspace: workspaces[worker])
+                    }
+                }
+            }
+            runBatch()  // warm-up: sizes every workspace
+            let allocations = workspaces.map(\.allocationCount).reduce(0, +)
+            let times = (0..<repeats).map { _ in seconds(runBatch) }.sorted()
+            let t = times[times.count / 2]
+            swiftSeconds[name] = t
+            let flops = 2 * model.config.macsPerPixel * Double(tile * tile * batch)
+            let steady = workspaces.map(\.allocationCount).reduce(0, +) == allocations
+            print(String(format: "%-18@ swift: %.3f s per %d tiles (%.1f tiles/s), %.1f GFLOP/s = %.0f%% of sgemm; workspaces %.0f MB; steady-state allocations: %@; peak RSS %.0f MB",
+                         name, t, batch, Double(batch) / t, flops / t / 1e9, 100 * flops / t / 1e9 / gemm,
+                         Double(workspaces.map(\.bytes).reduce(0, +)) / 1e6, steady ? "none" : "YES", peakRSSMegabytes()))
+        }
+        if let s = swiftSeconds["quality"], let b = swiftSeconds["quality-baseline"] {
+            print(String(format: "SKIPAT vs baseline (quality) in Swift: %.2fx throughput", b / s))
+        }
+        guard !noPytorch else { return }
+        let torch = try pytorchSeconds(paths: models.split(separator: ",").compactMap { paths[String($0)] }, tile: tile)
+        var torchByName: [String: Double] = [:]
+        for name in models.split(separator: ",").map(String.init) {
+            guard let path = paths[name], let p = torch[path], let s = swiftSeconds[name] else { continue }
+            torchByName[name] = p
+            print(String(format: "%-18@ pytorch eager (%d threads): %.3f s per %d tiles -> Swift is %.2fx faster", name, threads, p, batch, p / s))
+        }
+        if let s = torchByName["quality"], let b = torchByName["quality-baseline"] {
+            print(String(format: "SKIPAT vs baseline (quality) in PyTorch: %.2fx throughput", b / s))
+        }
+    }
+
+    func sgemmGFLOPS(n: Int) -> Double {
+        let a = [Float](repeating: 0.5, count: n * n), b = a
+        var c = [Float](repeating: 0, count: n * n)
+        sgemm(a, b, &c, m: n, n: n, k: n, transposedB: false, beta: 0)
+        let t = (0..<3).map { _ in seconds { sgemm(a, b, &c, m: n, n: n, k: n, transposedB: false, beta: 0) } }.min()!
+        return 2 * Double(n * n * n) / t / 1e9
+    }
+
+    func pytorchSeconds(paths: [String], tile: Int) throws -> [String: Double] {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Scripts/bench_torch.py").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script] + paths + ["--batch", "\(batch)", "--tile", "\(tile)", "--threads", "\(threads)",
+                                                          "--repeat", "\(repeats)"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw ToolError("Scripts/bench_torch.py", "failed (is torch installed?)") }
+        var result: [String: Double] = [:]
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            if let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+               let path = object["weights"] as? String, let s = object["seconds_per_batch"] as? Double {
+                result[path] = s
+            }
+        }
+        return result
+    }
+}
+
+/// Lets concurrent workers claim `limit` units of work.
+final class BatchCounter: @unchecked Sendable {
+    private var taken = 0
+    private let lock = NSLock()
+    func take(below limit: Int) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        taken += 1
+        return taken <= limit
+    }
+}
+
+struct ImageBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "image", abstract: "Seconds and peak RSS to denoise one large image.")
+
+    @Option var model = "quality"
+    @Option var width = 6000
+    @Option var height = 4000
+    @Option var threads: Int?
+
+    func run() throws {
+        let image = syntheticNoisyImage(width: width, height: height, sigma: 25)
+        let denoiser = try Denoiser(model: try ModelCatalog.load(model), threads: threads)
+        var estimate: Float = 0
+        let estimateSeconds = seconds { estimate = denoiser.estimator.estimate(image) }
+        let t = seconds { _ = denoiser.denoise(image, sigma: 25) }
+        let megapixels = Double(width * height) / 1e6
+        print(String(format: "image %@ %dx%d: %.1f s (%.2f s/MP), noise estimate %.1f in %.2f s, peak RSS %.0f MB",
+                     model, width, height, t, t / megapixels, estimate, estimateSeconds, peakRSSMegabytes()))
+    }
+}
+
+struct VideoBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "video", abstract: "Frames per second of the denoiser at 854x480.")
+
+    @Option var model = "fast"
+    @Option var frames = 6
+    @Option var threads: Int?
+
+    func run() throws {
+        let frame = syntheticNoisyImage(width: 854, height: 480, sigma: 25)
+        let denoiser = try Denoiser(model: try ModelCatalog.load(model), threads: threads)
+        _ = denoiser.denoise(frame, sigma: 25)  // warm-up
+        let t = seconds { for _ in 0..<frames { _ = denoiser.denoise(frame, sigma: 25) } }
+        print(String(format: "video %@ 854x480: %.2f frames/s (denoising only), peak RSS %.0f MB",
+                     model, Double(frames) / t, peakRSSMegabytes()))
+    }
+}
+
+struct PipelineBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pipeline",
+        abstract: "For each preset, in a fresh process each (so peak RSS is per preset): image and video benchmarks.")
+
+    @Option var models = "quality,quality-baseline,fast"
+    @Option var width = 6000
+    @Option var height = 4000
+
+    func run() throws {
+        for name in models.split(separator: ",").map(String.init) {
+            for arguments in [["image", "--model", name, "--width", "\(width)", "--height", "\(height)"], ["video", "--model", name]] {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+                process.arguments = arguments
+                try process.run()
+                process.waitUntilExit()
+            }
+        }
+    }
+}

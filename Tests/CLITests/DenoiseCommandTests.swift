@@ -1,0 +1,134 @@
+import Codec
+import Foundation
+import Imaging
+import Testing
+
+/// `denoise` end to end on real files, with the tiny fixture model (fast, independent of training).
+@Suite(.serialized) struct DenoiseCommandTests {
+    let model = ["--model", ToolRunner.fixtureModel]
+
+    @Test(arguments: ["astronaut-noisy-s25.png", "camera-noisy-s25.png", "chelsea-noisy-s50.png"])
+    func writesTheInputsLayout(sample: String) throws {
+        let folder = try ToolRunner.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = ToolRunner.sample(sample), output = folder.appendingPathComponent("out.png").path
+        let before = try Data(contentsOf: URL(fileURLWithPath: input))
+        let result = try ToolRunner.run("denoise", [input, output, "--sigma", "25"] + model)
+        #expect(result.status == 0, "\(result.stderr)")
+        let a = try PNGCodec.read(path: input, maxPixels: 1 << 24), b = try PNGCodec.read(path: output, maxPixels: 1 << 24)
+        #expect(a.width == b.width && a.height == b.height && a.layout == b.layout)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: input)) == before, "the input is never modified")
+        #expect(ToolRunner.contents(folder) == ["out.png"], "no temporary files remain")
+    }
+
+    @Test func blindModePrintsTheEstimate() throws {
+        let folder = try ToolRunner.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try ToolRunner.run("denoise", [ToolRunner.sample("astronaut-noisy-s25.png"), folder.appendingPathComponent("o.png").path] + model)
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("estimated noise level: sigma"))
+    }
+
+    @Test func refusesToOverwriteWithoutForce() throws {
+        let folder = try ToolRunner.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("o.png").path
+        try Data("keep me".utf8).write(to: URL(fileURLWithPath: output))
+        let args = [ToolRunner.sample("camera-noisy-s25.png"), output, "--sigma", "10"] + model
+        let refused = try ToolRunner.run("denoise", args)
+        #expect(refused.status != 0 && refused.stderrLines.count == 1 && refused.stderr.contains("already exists"))
+        #expect(try String(contentsOfFile: output, encoding: .utf8) == "keep me")
+        #expect(try ToolRunner.run("denoise", args + ["--force"]).status == 0)
+        #expect(try PNGCodec.read(path: output, maxPixels: 1 << 24).width == 256)
+    }
+
+    /// Interrupted runs leave no partial output.
+    @Test func interruptLeavesNothing() throws {
+        let folder = try ToolRunner.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let big = folder.appendingPathComponent("big.png").path
+        let (w, h) = (2000, 2000)
+        try PNGCodec.write(StoredImage(width: w, height: h, layout: PixelLayout(channels: .rgb, bitDepth: 8),
+                                       samples: (0..<(w * h * 3)).map { UInt16($0 % 251) }), to: big)
+        // 32-pixel tiles overlapping by 16 on one thread: ~15,000 tiles, far longer than the 1 s we wait.
+        let result = try ToolRunner.run("denoise", [big, folder.appendingPathComponent("out.png").path, "--sigma", "5",
+                                                    "--tile", "32", "--overlap", "16", "--threads", "1"] + model,
+                                        interruptAfter: 1)
+        #expect(result.status == 128 + SIGINT, "the run was interrupted: \(result.stderr)")
+        #expect(ToolRunner.contents(folder) == ["big.png"])
+    }
+}
+
+/// Every bad input gets one line on stderr naming the file and the problem, a non-zero exit, no output.
+@Suite struct DenoiseErrorTests {
+    enum Input { case missing, directory, bytes(Data), sample(String) }
+
+    static let png = try! Data(contentsOf: URL(fileURLWithPath: ToolRunner.sample("astronaut-clean.png")))
+    static var badCRC: Data { var d = png; d[d.count / 2] ^= 0xFF; return d }
+    static func header(width: UInt32, height: UInt32, depth: UInt8) -> Data {
+        var ihdr = Data("IHDR".utf8)
+        for v in [width, height] { ihdr += withUnsafeBytes(of: v.bigEndian) { Data($0) } }
+        ihdr += Data([depth, 2, 0, 0, 0])
+        return Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]) + ihdr + Data([0, 0, 0, 0])
+    }
+
+    static let cases: [(String, Input, [String], String)] = [
+        ("missing file", .missing, [], "no such file"),
+        ("directory", .directory, [], "is a directory"),
+        ("empty file", .bytes(Data()), [], "file is empty"),
+        ("not an image", .bytes(Data("just some text, no pixels here\n".utf8)), [], ""),
+        ("truncated PNG", .bytes(png.prefix(png.count / 2)), [], "corrupt PNG"),
+        ("bad CRC", .bytes(badCRC), [], "corrupt PNG"),
+        ("huge header", .bytes(header(width: 100_000, height: 100_000, depth: 8)), [], "100000x100000"),
+        ("unsupported bit depth", .bytes(header(width: 8, height: 8, depth: 5)), [], "unsupported bit depth 5"),
+        ("unknown model", .sample("camera-noisy-s25.png"), ["--model", "no-such-model"], "unknown model"),
+        ("corrupt weights", .sample("camera-noisy-s25.png"), ["--model", "WEIGHTS"], "header length"),
+        ("sigma out of range", .sample("camera-noisy-s25.png"), ["--sigma", "300"], "out of range"),
+        ("negative sigma", .sample("camera-noisy-s25.png"), ["--sigma=-4"], "out of range"),
+    ]
+
+    @Test(arguments: cases.map(\.0))
+    func badInput(name: String) throws {
+        let (_, kind, extra, expected) = Self.cases.first { $0.0 == name }!
+        let folder = try ToolRunner.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input: String
+        switch kind {
+        case .missing: input = folder.appendingPathComponent("nope.png").path
+        case .directory: input = folder.appendingPathComponent("dir.png").path
+            try FileManager.default.createDirectory(atPath: input, withIntermediateDirectories: false)
+        case .bytes(let data): input = folder.appendingPathComponent("in.png").path
+            try data.write(to: URL(fileURLWithPath: input))
+        case .sample(let sample): input = ToolRunner.sample(sample)
+        }
+        let weights = folder.appendingPathComponent("broken.safetensors").path
+        try Data([0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0, 1, 2, 3]).write(to: URL(fileURLWithPath: weights))
+        let arguments = (extra.isEmpty ? ["--model", ToolRunner.fixtureModel] : extra).map { $0 == "WEIGHTS" ? weights : $0 }
+        let before = ToolRunner.contents(folder)
+        let result = try ToolRunner.run("denoise", [input, folder.appendingPathComponent("out.png").path] + arguments)
+        #expect(result.status != 0)
+        #expect(result.stderrLines.count == 1, "one line: \(result.stderr)")
+        #expect(result.stderr.contains(expected), "\(result.stderr)")
+        #expect(!result.stderr.contains("Fatal error") && result.status < 128, "no crash")
+        #expect(ToolRunner.contents(folder) == before, "no output or temporary file left")
+    }
+
+    @Test func unwritableOutputFolder() throws {
+        // Root ignores permission bits, but cannot create files in sysfs.
+        let folder = getuid() == 0 ? URL(fileURLWithPath: "/sys") : try ToolRunner.folder()
+        if getuid() != 0 { try FileManager.default.setAttributes([.posixPermissions: 0o500], ofItemAtPath: folder.path) }
+        let result = try ToolRunner.run("denoise", [ToolRunner.sample("camera-noisy-s25.png"), folder.appendingPathComponent("out.png").path,
+                                                    "--model", ToolRunner.fixtureModel])
+        #expect(result.status != 0 && result.stderrLines.count == 1 && result.stderr.contains("not writable"), "\(result.stderr)")
+    }
+
+    @Test func outputIsTheInput() throws {
+        let folder = try ToolRunner.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("x.png").path
+        try Self.png.write(to: URL(fileURLWithPath: path))
+        let result = try ToolRunner.run("denoise", [path, path, "--force", "--model", ToolRunner.fixtureModel])
+        #expect(result.status != 0 && result.stderr.contains("never overwritten"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Self.png)
+    }
+}

@@ -1,0 +1,86 @@
+import Codec
+import Foundation
+import Imaging
+import Metrics
+import SkipatModel
+import Testing
+@testable import DenoiseKit
+
+enum Repo {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
+
+    /// A clean sample as [0, 1] planes.
+    static func clean(_ name: String) throws -> PlanarImage {
+        try PNGCodec.read(path: path("Samples/\(name)-clean.png"), maxPixels: 1 << 24).colorPlanes()
+    }
+}
+
+/// Seeded AWGN on the 0-255 scale, not clipped (the evaluation convention, DESIGN.md section 5).
+func addNoise(_ image: PlanarImage, sigma: Float, seed: UInt64) -> PlanarImage {
+    var state = seed, noisy = image
+    func uniform() -> Float {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return (Float(state >> 40) + 0.5) / Float(1 << 24)
+    }
+    for i in noisy.pixels.indices {  // Box-Muller
+        noisy.pixels[i] += sigma / 255 * (-2 * log(uniform())).squareRoot() * cos(2 * .pi * uniform())
+    }
+    return noisy
+}
+
+/// Rounds to 8 bits, as a saved output would be.
+func quantized(_ image: PlanarImage) -> PlanarImage {
+    var q = image
+    q.pixels = q.pixels.map { quantize($0, maxValue: 255) / 255 }
+    return q
+}
+
+@Suite struct PipelineTests {
+    func fixtureDenoiser(tile: Int = 32, overlap: Int = 8) throws -> Denoiser {
+        let model = try ModelCatalog.load(Repo.path("Tests/SkipatModelTests/Fixtures/tiny-skipat.safetensors"))
+        return try Denoiser(model: model, tileSize: tile, overlap: overlap, threads: 2)
+    }
+
+    /// Any size from 1x1 up, gray or RGB, comes back at its own size with finite values.
+    @Test(arguments: [(1, 1, 1), (1, 1, 3), (37, 23, 3), (70, 33, 1), (16, 96, 3)])
+    func keepsSizeAndLayout(width: Int, height: Int, channels: Int) throws {
+        let image = PlanarImage(width: width, height: height, channels: channels,
+                                pixels: (0..<(width * height * channels)).map { Float($0 % 13) / 13 })
+        let out = try fixtureDenoiser().denoise(image, sigma: 15)
+        #expect(out.width == width && out.height == height && out.channels == channels)
+        #expect(out.pixels.allSatisfy { $0.isFinite })
+    }
+
+    @Test func rejectsTileSizesTheModelCannotTake() throws {
+        let model = try ModelCatalog.load(Repo.path("Tests/SkipatModelTests/Fixtures/tiny-skipat.safetensors"))
+        #expect(throws: DenoiserError.self) { try Denoiser(model: model, tileSize: 40, overlap: 8) }  // not a multiple of 16
+        #expect(throws: DenoiserError.self) { try Denoiser(model: model, tileSize: 32, overlap: 32) }
+    }
+
+    @Test func unknownModelAndCorruptWeightFile() throws {
+        #expect(throws: ModelLoadError.self) { try ModelCatalog.load("no-such-preset") }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pipeline-\(UUID().uuidString).safetensors")
+        try Data("garbage".utf8).write(to: folder)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(throws: WeightFileError.self) { try ModelCatalog.load(folder.path) }
+    }
+}
+
+@Suite struct NoiseEstimatorTests {
+    /// Chen et al.'s estimator on real pictures with known AWGN. Tolerance: 1.5 on the 0-255 scale
+    /// (the bound for the mean error on CBSD68).
+    @Test(arguments: [5, 15, 25, 50] as [Float])
+    func recoversKnownSigma(sigma: Float) throws {
+        for name in ["astronaut", "coffee"] {
+            let noisy = addNoise(try Repo.clean(name), sigma: sigma, seed: 11)
+            let estimate = NoiseEstimator().estimate(noisy)
+            #expect(abs(estimate - sigma) <= 1.5, "\(name) sigma \(sigma): estimated \(estimate)")
+        }
+    }
+
+    @Test func cleanFlatImageHasNoNoise() {
+        #expect(NoiseEstimator().estimate(PlanarImage(width: 64, height: 64, channels: 3, value: 0.4)) < 0.01)
+        #expect(NoiseEstimator().estimate(PlanarImage(width: 4, height: 4, channels: 3, value: 0.4)) == 0)
+    }
+}
