@@ -50,8 +50,8 @@ let package = Package(
 
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
         .testTarget(name: "SkipatModelTests", dependencies: ["SkipatModel"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CodecTests", dependencies: ["Codec"]),
-        .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
+        .testTarget(name: "CodecTests", dependencies: ["Codec"], exclude: ["Fixtures"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics"], exclude: ["Fixtures"]),
         .testTarget(name: "TilingTests", dependencies: ["Tiling"]),
         .testTarget(name: "CLITests", dependencies: ["denoise", "denoise-video", "Codec"]),
         .testTarget(name: "DenoiseKitTests", dependencies: ["DenoiseKit", "Metrics", "Codec"]),

@@ -27,6 +27,14 @@ from export import export_safetensors
 from skipat_model import PRESETS, SkipatDenoiser, denoise_full, model_input
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Per-preset crops: the quality presets train on the 128x128 inference tile (16x16 windows at every
+# level); the fast preset (8x8 windows, two levels) sees more, smaller crops for the same pixels.
+RECIPES = {
+    "quality": {"crop": 128, "batch": 4},
+    "quality-baseline": {"crop": 128, "batch": 4},
+    "fast": {"crop": 64, "batch": 16},
+}
 DATA = ROOT.parent / "shared" / "data"
 
 
@@ -118,8 +126,8 @@ def main():
     ap.add_argument("--preset", choices=sorted(PRESETS), required=True)
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--steps", type=int, default=30000, help="length of the cosine schedule")
-    ap.add_argument("--batch", type=int, default=16)
-    ap.add_argument("--crop", type=int, default=64)
+    ap.add_argument("--batch", type=int, help="crops per step (default: the preset's recipe)")
+    ap.add_argument("--crop", type=int, help="crop side (default: the preset's recipe)")
     ap.add_argument("--lr", type=float, default=5e-4)
     ap.add_argument("--min-lr", type=float, default=1e-6)
     ap.add_argument("--warmup", type=int, default=300)
@@ -133,6 +141,9 @@ def main():
     ap.add_argument("--stop-after-minutes", type=float, default=1e9)
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
+    recipe = RECIPES[args.preset]
+    args.batch = args.batch or recipe["batch"]
+    args.crop = args.crop or recipe["crop"]
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)

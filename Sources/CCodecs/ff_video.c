@@ -119,8 +119,18 @@ static int open_decoder(ccodecs_video *v, const AVCodec *codec, char *err, size_
     return 0;
 }
 
-// Input format, or NONE before any frame was decoded; NONE is treated as ordinary 8-bit YUV.
+// The demuxer's pixel format; NONE (not known before decoding) is taken as ordinary 8-bit YUV.
 static int input_is_yuv(enum AVPixelFormat format) { return format == AV_PIX_FMT_NONE || ff_is_yuv(format); }
+
+// x264 itself would print a bad preset to stderr and fail with a bare EINVAL.
+static int check_x264_settings(int crf, const char *preset, char *err, size_t errlen) {
+    static const char *const presets[] = {"ultrafast", "superfast", "veryfast", "faster", "fast",
+                                          "medium", "slow", "slower", "veryslow", "placebo"};
+    if (crf < 0 || crf > 51) return ff_set_message(err, errlen, "crf %d is outside 0...51", crf), -1;
+    for (size_t i = 0; i < sizeof presets / sizeof *presets; i++)
+        if (strcmp(preset, presets[i]) == 0) return 0;
+    return ff_set_message(err, errlen, "unknown x264 preset \"%s\" (ultrafast ... medium ... placebo)", preset), -1;
+}
 
 static int open_encoder(ccodecs_video *v, int codec_choice, int crf, const char *preset, AVRational rate,
                         char *err, size_t errlen) {
@@ -133,6 +143,8 @@ static int open_encoder(ccodecs_video *v, int codec_choice, int crf, const char 
     if (!can_hold(v->oc->oformat, codec->id, AVMEDIA_TYPE_VIDEO))
         return ff_set_message(err, errlen, "a %s file cannot hold %s video", v->oc->oformat->name,
                               avcodec_get_name(codec->id)), OUTPUT;
+
+    if (h264 && check_x264_settings(crf, preset, err, errlen) < 0) return OUTPUT;
 
     AVCodecContext *enc = v->enc = avcodec_alloc_context3(codec);
     if (!enc) return ff_set_message(err, errlen, "out of memory"), OUTPUT;
@@ -165,9 +177,8 @@ static int open_encoder(ccodecs_video *v, int codec_choice, int crf, const char 
     enc->thread_count = 0;
     int ret = avcodec_open2(enc, codec, NULL);
     if (ret < 0) {
-        char what[96];
-        snprintf(what, sizeof what, h264 ? "cannot open libx264 (preset \"%s\", crf %d)" : "cannot open %s",
-                 h264 ? preset : name, crf);
+        char what[64];
+        snprintf(what, sizeof what, "cannot open %s", name);
         return ff_set_error(err, errlen, what, ret), OUTPUT;
     }
 
@@ -283,6 +294,7 @@ static int open_all(ccodecs_video *v, const char *input, const char *output, int
     if ((ret = open_encoder(v, codec, crf, preset, rate, err, errlen)) < 0) return ret;
     if ((ret = add_video_stream(v, err, errlen)) < 0) return ret;
     if ((ret = add_audio_streams(v, info, err, errlen)) < 0) return ret;
+    av_dict_copy(&v->oc->metadata, v->ic->metadata, 0);  // title, creation time, location
 
     if (!(v->oc->oformat->flags & AVFMT_NOFILE) && (ret = avio_open(&v->oc->pb, output, AVIO_FLAG_WRITE)) < 0)
         return ff_set_error(err, errlen, "cannot create", ret), OUTPUT;

@@ -73,7 +73,7 @@ struct StillImageTests {
             (folder.appendingPathComponent("missing.jpg").path, "no such file"),
             (empty, "empty file"),
             (text, "cannot decode"),
-            (VideoTests.fixture("tone.m4a"), "not a still image"),
+            (Self.fixture("tone.m4a"), "not a still image"),
         ]
         for (path, problem) in cases {
             let error = try #require(throws: CodecError.self) { try decodeStillImage(path: path, maxPixels: 1 << 20) }

@@ -190,6 +190,18 @@ import Testing
         }
     }
 
+    @Test func badEncoderSettingsAreRefused() throws {
+        for (options, problem) in [(VideoEncodeOptions(preset: "fastest"), "unknown x264 preset \"fastest\""),
+                                   (VideoEncodeOptions(crf: 60), "crf 60 is outside 0...51")] {
+            let output = temp("out.mp4")
+            let error = try #require(throws: CodecError.self) {
+                try VideoTranscoder(inputPath: Self.clip, outputPath: output, options: options)
+            }
+            #expect(error.file == output)
+            #expect(error.problem.hasPrefix(problem))
+        }
+    }
+
     @Test func writeNeedsAMatchingNewFrame() throws {
         let transcoder = try VideoTranscoder(inputPath: Self.clip, outputPath: temp("out.mp4"), options: .init())
         let frame = PlanarImage(width: 320, height: 240, channels: 3)
