@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "denoise", targets: ["denoise"]),
         .executable(name: "denoise-video", targets: ["denoise-video"]),
         .executable(name: "denoise-bench", targets: ["denoise-bench"]),
+        .executable(name: "denoise-eval", targets: ["denoise-eval"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -17,7 +18,9 @@ let package = Package(
         // System libraries and C code. Only CCodecs and Codec touch libpng / FFmpeg.
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "CKernels"),
+        .target(name: "CKernels", dependencies: ["COpenBLAS"]),
+        // zlib, for the compressed elements of MATLAB .mat files (evaluation only).
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CCodecs", linkerSettings: [
             .linkedLibrary("png16"), .linkedLibrary("avformat"), .linkedLibrary("avcodec"),
             .linkedLibrary("avutil"), .linkedLibrary("swscale"),
@@ -47,6 +50,12 @@ let package = Package(
         .executableTarget(name: "denoise", dependencies: ["DenoiseCLI"]),
         .executableTarget(name: "denoise-video", dependencies: ["DenoiseCLI"]),
         .executableTarget(name: "denoise-bench", dependencies: ["DenoiseCLI", "Metrics"]),
+        // Batch evaluation (Gaussian sets, SIDD, DAVIS): all logic in Evaluation, a thin CLI over it.
+        .target(name: "Evaluation", dependencies: ["DenoiseKit", "Codec", "Metrics", "Imaging", "CZlib"],
+                linkerSettings: [.linkedLibrary("z")]),
+        .executableTarget(name: "denoise-eval", dependencies: [
+            "Evaluation", "DenoiseCLI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
 
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
         .testTarget(name: "SkipatModelTests", dependencies: ["SkipatModel"], resources: [.copy("Fixtures")]),
@@ -55,6 +64,8 @@ let package = Package(
         .testTarget(name: "TilingTests", dependencies: ["Tiling"]),
         .testTarget(name: "CLITests", dependencies: ["denoise", "denoise-video", "Codec"]),
         .testTarget(name: "DenoiseKitTests", dependencies: ["DenoiseKit", "Metrics", "Codec"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "DenoiseKit", "Codec", "Imaging", "denoise-eval"],
+                    exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

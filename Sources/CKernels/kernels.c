@@ -53,7 +53,7 @@ void sk_window_attention(const float *qkv, float *out, int h, int w, int c, int 
 
 long sk_window_attention_scratch(int c, int ws) {
     long n = (long)ws * ws;
-    return 3 * n * c + n * n + 2 * n;  // q, k^T, v (n x hd each, hd <= c), scores, two int arrays
+    return 4 * n * c + n * n + 2 * n;  // q, k, v, o (n x hd each, hd <= c), scores, two int arrays
 }
 
 // Memory-bound helpers: the compiler's default vectorisation is enough.

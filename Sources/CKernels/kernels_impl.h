@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <cblas.h>
+
 #if defined(__clang__)
 #define SK_REASSOCIATE _Pragma("clang fp reassociate(on)")
 #else
@@ -89,11 +91,12 @@ static void SK_NAME(window_attention)(const float *qkv, float *out, int h, int w
     const int n = ws * ws, hd = c / heads;
     const float scale = 1.0f / sqrtf((float)hd);
     float *q = scratch;              // (n, hd)
-    float *kt = q + (long)n * hd;    // (hd, n): keys transposed so score rows vectorise over j
-    float *vt = kt + (long)n * hd;   // (hd, n): values transposed so each output is one dot product
-    float *s = vt + (long)n * hd;    // (n, n) scores, then probabilities
-    int *src = (int *)(s + (long)n * n);  // (n) token index in the unshifted grid
-    int *label = src + n;                 // (n) Swin mask region of each token
+    float *k = q + (long)n * hd;     // (n, hd)
+    float *v = k + (long)n * hd;     // (n, hd)
+    float *s = v + (long)n * hd;     // (n, n) scores, then probabilities
+    float *o = s + (long)n * n;      // (n, hd) window output before scattering back
+    int *src = (int *)(o + (long)n * hd);  // (n) token index in the unshifted grid
+    int *label = src + n;                  // (n) Swin mask region of each token
     for (int wy = 0; wy < h / ws; wy++) {
         for (int wx = 0; wx < w / ws; wx++) {
             int masked = 0;
@@ -110,19 +113,16 @@ static void SK_NAME(window_attention)(const float *qkv, float *out, int h, int w
                     const float *row = qkv + (long)src[t] * 3 * c + hh * hd;
                     for (int d = 0; d < hd; d++) {
                         q[t * hd + d] = row[d] * scale;
-                        kt[(long)d * n + t] = row[c + d];
-                        vt[(long)d * n + t] = row[2 * c + d];
+                        k[t * hd + d] = row[c + d];
+                        v[t * hd + d] = row[2 * c + d];
                     }
                 }
-                const float *bh = bias + (long)hh * n * n;
+                // S = bias + q k^T, then row softmax (+ Swin mask), then O = P v: the two products go
+                // to BLAS, which beats hand loops from 64-token windows up.
+                memcpy(s, bias + (long)hh * n * n, sizeof(float) * n * n);
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, hd, 1.0f, q, hd, k, hd, 1.0f, s, n);
                 for (int i = 0; i < n; i++) {
                     float *si = s + (long)i * n;
-                    for (int j = 0; j < n; j++) si[j] = bh[(long)i * n + j];
-                    for (int d = 0; d < hd; d++) {
-                        float qd = q[i * hd + d];
-                        const float *kd = kt + (long)d * n;
-                        for (int j = 0; j < n; j++) si[j] += qd * kd[j];
-                    }
                     if (masked)
                         for (int j = 0; j < n; j++) si[j] += label[i] != label[j] ? -100.0f : 0.0f;
                     float m = si[0];
@@ -131,14 +131,10 @@ static void SK_NAME(window_attention)(const float *qkv, float *out, int h, int w
                     float sum = 0;
                     for (int j = 0; j < n; j++) sum += si[j];
                     float inv = 1.0f / sum;
-                    float *o = out + (long)src[i] * c + hh * hd;
-                    for (int d = 0; d < hd; d++) {
-                        const float *vd = vt + (long)d * n;
-                        float acc = 0;
-                        for (int j = 0; j < n; j++) acc += si[j] * vd[j];
-                        o[d] = acc * inv;
-                    }
+                    for (int j = 0; j < n; j++) si[j] *= inv;
                 }
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, hd, n, 1.0f, s, n, v, hd, 0.0f, o, hd);
+                for (int t = 0; t < n; t++) memcpy(out + (long)src[t] * c + hh * hd, o + (long)t * hd, sizeof(float) * hd);
             }
         }
     }

@@ -76,7 +76,7 @@ import Testing
         ("missing file", .missing, [], "no such file"),
         ("directory", .directory, [], "is a directory"),
         ("empty file", .bytes(Data()), [], "file is empty"),
-        ("not an image", .bytes(Data("just some text, no pixels here\n".utf8)), [], ""),
+        ("not an image", .bytes(Data("just some text, no pixels here\n".utf8)), [], "cannot decode"),
         ("truncated PNG", .bytes(png.prefix(png.count / 2)), [], "corrupt PNG"),
         ("bad CRC", .bytes(badCRC), [], "corrupt PNG"),
         ("huge header", .bytes(header(width: 100_000, height: 100_000, depth: 8)), [], "100000x100000"),

@@ -1,0 +1,55 @@
+import Codec
+import Foundation
+import Imaging
+
+extension Evaluator {
+    /// Real noise from the official SIDD validation files (ValidationNoisyBlocksSrgb.mat and
+    /// ValidationGtBlocksSrgb.mat, or any file of the same layout): blind denoising of every block,
+    /// items named RRRR-CCCC. One run, sigma null.
+    public func sidd(noisyMat: String, cleanMat: String) throws -> EvaluationReport {
+        let noisy = try MatImageBlocks(path: noisyMat)
+        let clean = try MatImageBlocks(path: cleanMat)
+        guard (noisy.rows, noisy.cols, noisy.height, noisy.width) == (clean.rows, clean.cols, clean.height, clean.width) else {
+            throw EvaluationError(cleanMat, "holds \(clean.rows)x\(clean.cols) blocks of \(clean.width)x\(clean.height), "
+                                  + "but \(noisyMat) holds \(noisy.rows)x\(noisy.cols) of \(noisy.width)x\(noisy.height)")
+        }
+        let selected = shard.select(noisy.names)
+        var items: [EvaluationItem] = []
+        for (n, entry) in selected.enumerated() {
+            items.append(try scoreRealPair(name: entry.item, noisy: noisy.block(index: entry.index),
+                                           clean: clean.block(index: entry.index), position: "[\(n + 1)/\(selected.count)]"))
+        }
+        return report(task: "sidd", dataset: DatasetFolders.displayName(noisyMat), source: noisyMat, synthetic: false,
+                      runs: [EvaluationRun(sigma: nil, items: items)])
+    }
+
+    /// Real noise from a folder of pairs: `input/NAME` (noisy) and `groundtruth/NAME` (clean), e.g.
+    /// SIDD validation blocks saved as PNG.
+    public func sidd(directory: String) throws -> EvaluationReport {
+        let pairs = try DatasetFolders.pairs(in: directory)
+        let selected = shard.select(pairs)
+        var items: [EvaluationItem] = []
+        for (n, entry) in selected.enumerated() {
+            let noisy = try ImageFile.read(path: entry.item.noisy, maxPixels: maxPixels)
+            let clean = try ImageFile.read(path: entry.item.clean, maxPixels: maxPixels)
+            guard (noisy.width, noisy.height, noisy.layout.channels.colorChannels) == (clean.width, clean.height, clean.layout.channels.colorChannels) else {
+                throw EvaluationError(entry.item.clean, "is \(clean.width)x\(clean.height) \(clean.layout), "
+                                      + "but its noisy pair \(entry.item.noisy) is \(noisy.width)x\(noisy.height) \(noisy.layout)")
+            }
+            items.append(try scoreRealPair(name: entry.item.name, noisy: noisy, clean: clean, position: "[\(n + 1)/\(selected.count)]"))
+        }
+        return report(task: "sidd", dataset: DatasetFolders.displayName(directory), source: directory, synthetic: false,
+                      runs: [EvaluationRun(sigma: nil, items: items)])
+    }
+
+    /// Blind-denoises one real noisy image and scores it against its clean pair at the clean file's bit depth.
+    func scoreRealPair(name: String, noisy: StoredImage, clean: StoredImage, position: String) throws -> EvaluationItem {
+        let reference = clean.colorPlanes()
+        let result = denoise(noisy.colorPlanes(), sigma: nil)
+        let scored = score(output: result.output, clean: reference, maxValue: clean.layout.maxValue)
+        try save(result.output, as: "\(name).png")
+        log("\(position) \(name): " + Self.format(scored) + String(format: " (est. sigma %.1f), %.2f s", result.estimate ?? 0, result.seconds))
+        return EvaluationItem(name: name, psnr: scored.psnr, ssim: scored.ssim, seconds: result.seconds,
+                              megapixels: Double(reference.planeCount) / 1e6, sigmaEstimate: result.estimate)
+    }
+}

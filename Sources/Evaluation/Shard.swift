@@ -1,0 +1,29 @@
+/// `--shard K/N`: of the items in sorted order, this run takes those whose index i has i % N == K,
+/// so N runs with K = 0..N-1 cover a dataset exactly once and `merge` can join them.
+public struct Shard: Sendable, Equatable, CustomStringConvertible {
+    public let index: Int
+    public let count: Int
+
+    public static let all = Shard(index: 0, count: 1)
+
+    public init(index: Int, count: Int) {
+        precondition(count >= 1 && index >= 0 && index < count)
+        (self.index, self.count) = (index, count)
+    }
+
+    /// Parses "K/N" with 0 <= K < N.
+    public init(parsing text: String) throws {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), n >= 1, k >= 0, k < n else {
+            throw EvaluationError("--shard \(text)", "expected K/N with 0 <= K < N, e.g. 0/4")
+        }
+        self.init(index: k, count: n)
+    }
+
+    /// This shard's items with their index in the full list (the index seeds the noise).
+    public func select<T>(_ items: [T]) -> [(index: Int, item: T)] {
+        items.enumerated().filter { $0.offset % count == index }.map { ($0.offset, $0.element) }
+    }
+
+    public var description: String { "\(index)/\(count)" }
+}

@@ -1,0 +1,6 @@
+import ArgumentParser
+
+@main
+struct DenoiseEval: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "denoise-eval")
+}

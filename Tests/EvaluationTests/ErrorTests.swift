@@ -1,0 +1,6 @@
+import Testing
+@testable import Evaluation
+
+@Test func errorReadsAsOneLine() {
+    #expect(EvaluationError("a/b", "missing").description == "a/b: missing")
+}
