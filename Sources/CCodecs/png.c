@@ -63,92 +63,113 @@ static int check_header(FILE *file, long max_pixels, char *err, size_t errlen) {
     return 0;
 }
 
-void cc_image_free(cc_image *image) {
-    free(image->samples);
-    image->samples = NULL;
+struct cc_png_reader {
+    FILE *file;
+    png_structp png;
+    png_infop info;
+    png_failure failure;
+    int interlaced;
+};
+
+void cc_png_close(cc_png_reader *reader) {
+    if (!reader) return;
+    png_destroy_read_struct(&reader->png, &reader->info, NULL);
+    if (reader->file) fclose(reader->file);
+    free(reader);
 }
 
-int cc_png_read(const char *path, long max_pixels, cc_image *out, char *err, size_t errlen) {
-    memset(out, 0, sizeof *out);
-    FILE *file = fopen(path, "rb");
-    if (!file) {
+cc_png_reader *cc_png_open(const char *path, long max_pixels, cc_image *header, char *err, size_t errlen) {
+    memset(header, 0, sizeof *header);
+    cc_png_reader *reader = calloc(1, sizeof *reader);
+    if (!reader) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    reader->file = fopen(path, "rb");
+    if (!reader->file) {
         snprintf(err, errlen, "cannot open: %s", strerror(errno));
-        return 1;
+        cc_png_close(reader);
+        return NULL;
     }
     unsigned char signature[8];
-    size_t got = fread(signature, 1, 8, file);
-    if (got == 0) {
-        snprintf(err, errlen, "file is empty");
-        fclose(file);
-        return 1;
+    size_t got = fread(signature, 1, 8, reader->file);
+    if (got == 0 || got < 8 || png_sig_cmp(signature, 0, 8) != 0) {
+        snprintf(err, errlen, got == 0 ? "file is empty" : "not a PNG file");
+        cc_png_close(reader);
+        return NULL;
     }
-    if (got < 8 || png_sig_cmp(signature, 0, 8) != 0) {
-        snprintf(err, errlen, "not a PNG file");
-        fclose(file);
-        return 1;
+    if (check_header(reader->file, max_pixels, err, errlen) != 0) {
+        cc_png_close(reader);
+        return NULL;
     }
-    if (check_header(file, max_pixels, err, errlen) != 0) {
-        fclose(file);
-        return 1;
-    }
-    // volatile: modified between setjmp and a possible longjmp
-    png_failure failure = {0};
-    png_structp volatile png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &failure, on_png_error, on_png_warning);
-    png_infop volatile info = png ? png_create_info_struct(png) : NULL;
-    png_bytep volatile pixels = NULL;
-    png_bytep *volatile rows = NULL;
-    if (!png || !info) {
+    reader->png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &reader->failure, on_png_error, on_png_warning);
+    reader->info = reader->png ? png_create_info_struct(reader->png) : NULL;
+    if (!reader->png || !reader->info) {
         snprintf(err, errlen, "out of memory");
-        fclose(file);
-        return 1;
+        cc_png_close(reader);
+        return NULL;
     }
-    if (setjmp(failure.jump)) {
-        snprintf(err, errlen, "corrupt PNG: %s", failure.message);
-        png_structp p = png;
-        png_infop i = info;
-        png_destroy_read_struct(&p, &i, NULL);
-        free(pixels);
-        free(rows);
-        cc_image_free(out);
-        fclose(file);
-        return 1;
+    if (setjmp(reader->failure.jump)) {
+        snprintf(err, errlen, "corrupt PNG: %s", reader->failure.message);
+        cc_png_close(reader);
+        return NULL;
     }
-    png_init_io(png, file);
+    png_structp png = reader->png;
+    png_infop info = reader->info;
+    png_init_io(png, reader->file);
     png_set_sig_bytes(png, 8);
     png_read_info(png, info);
-    png_uint_32 width = png_get_image_width(png, info), height = png_get_image_height(png, info);
     int color = png_get_color_type(png, info), depth = png_get_bit_depth(png, info);
     if (color == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
     if (color == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(png);
     if (png_get_valid(png, info, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(png);
     if (depth == 16) png_set_swap(png);  // host (little-endian) order
-    png_set_interlace_handling(png);
+    reader->interlaced = png_set_interlace_handling(png) > 1;
     png_read_update_info(png, info);
+    header->width = (int)png_get_image_width(png, info);
+    header->height = (int)png_get_image_height(png, info);
+    header->channels = png_get_channels(png, info);
+    header->bit_depth = png_get_bit_depth(png, info);
+    return reader;
+}
 
-    int channels = png_get_channels(png, info), bit_depth = png_get_bit_depth(png, info);
+// Widens one decoded row of bytes (8-bit) or host-order words (16-bit) into samples.
+static void store_row(const png_byte *row, uint16_t *dst, size_t count, int bit_depth) {
+    if (bit_depth == 16) memcpy(dst, row, count * 2);
+    else for (size_t i = 0; i < count; i++) dst[i] = row[i];
+}
+
+int cc_png_read_pixels(cc_png_reader *reader, uint16_t *samples, char *err, size_t errlen) {
+    png_structp png = reader->png;
+    png_infop info = reader->info;
+    png_uint_32 height = png_get_image_height(png, info);
     size_t row_bytes = png_get_rowbytes(png, info);
-    pixels = malloc(row_bytes * height);
-    rows = malloc(sizeof(png_bytep) * height);
-    out->samples = malloc(sizeof(uint16_t) * (size_t)width * height * channels);
-    if (!pixels || !rows || !out->samples) png_error(png, "out of memory");
-    for (png_uint_32 y = 0; y < height; y++) rows[y] = pixels + y * row_bytes;
-    png_read_image(png, rows);
+    size_t per_row = (size_t)png_get_image_width(png, info) * png_get_channels(png, info);
+    int bit_depth = png_get_bit_depth(png, info);
+    // Non-interlaced images stream through one row; Adam7 needs every row kept across its passes.
+    size_t buffered_rows = reader->interlaced ? height : 1;
+    png_bytep volatile pixels = malloc(row_bytes * buffered_rows);
+    png_bytep *volatile rows = reader->interlaced ? malloc(sizeof(png_bytep) * height) : NULL;
+    if (setjmp(reader->failure.jump)) {
+        snprintf(err, errlen, "corrupt PNG: %s", reader->failure.message);
+        free(pixels);
+        free(rows);
+        return 1;
+    }
+    if (!pixels || (reader->interlaced && !rows)) png_error(png, "out of memory");
+    if (reader->interlaced) {
+        for (png_uint_32 y = 0; y < height; y++) rows[y] = pixels + y * row_bytes;
+        png_read_image(png, rows);
+        for (png_uint_32 y = 0; y < height; y++) store_row(rows[y], samples + y * per_row, per_row, bit_depth);
+    } else {
+        for (png_uint_32 y = 0; y < height; y++) {
+            png_read_row(png, pixels, NULL);
+            store_row(pixels, samples + y * per_row, per_row, bit_depth);
+        }
+    }
     png_read_end(png, NULL);
-
-    size_t count = (size_t)width * height * channels;
-    if (bit_depth == 16) memcpy(out->samples, pixels, count * 2);
-    else for (size_t i = 0; i < count; i++) out->samples[i] = pixels[i];
-    out->width = (int)width;
-    out->height = (int)height;
-    out->channels = channels;
-    out->bit_depth = bit_depth;
-
-    png_structp p = png;
-    png_infop i = info;
-    png_destroy_read_struct(&p, &i, NULL);
     free(pixels);
     free(rows);
-    fclose(file);
     return 0;
 }
 

@@ -62,24 +62,36 @@ static void SK_NAME(gelu)(float *x, long n) {
     for (long i = 0; i < n; i++) x[i] = 0.5f * x[i] * (1.0f + SK_NAME(erff)(x[i] * 0.70710678118654752f));
 }
 
+// Depthwise conv, channel blocks of 16 kept in registers across all k*k taps (one store per block
+// instead of one per tap); border pixels skip the taps that fall outside the image.
 static void SK_NAME(depthwise_conv)(const float *x, float *y, int h, int w, int c, int k,
                                     const float *weight, const float *bias) {
     SK_REASSOCIATE
+    enum { B = 16 };
     int p = k / 2;
     for (int oy = 0; oy < h; oy++) {
+        int ky0 = oy - p < 0 ? p - oy : 0, ky1 = oy + k - p > h ? h - oy + p : k;
         for (int ox = 0; ox < w; ox++) {
+            int kx0 = ox - p < 0 ? p - ox : 0, kx1 = ox + k - p > w ? w - ox + p : k;
             float *out = y + ((long)oy * w + ox) * c;
-            for (int ch = 0; ch < c; ch++) out[ch] = bias ? bias[ch] : 0.0f;
-            for (int ky = 0; ky < k; ky++) {
-                int iy = oy + ky - p;
-                if (iy < 0 || iy >= h) continue;
-                for (int kx = 0; kx < k; kx++) {
-                    int ix = ox + kx - p;
-                    if (ix < 0 || ix >= w) continue;
-                    const float *in = x + ((long)iy * w + ix) * c;
-                    const float *wt = weight + ((long)ky * k + kx) * c;
-                    for (int ch = 0; ch < c; ch++) out[ch] += in[ch] * wt[ch];
+            int cb = 0;
+            for (; cb + B <= c; cb += B) {
+                float acc[B];
+                for (int i = 0; i < B; i++) acc[i] = bias ? bias[cb + i] : 0.0f;
+                for (int ky = ky0; ky < ky1; ky++) {
+                    const float *in = x + ((long)(oy + ky - p) * w + ox - p) * c + cb;
+                    const float *wt = weight + (long)ky * k * c + cb;
+                    for (int kx = kx0; kx < kx1; kx++)
+                        for (int i = 0; i < B; i++) acc[i] += in[(long)kx * c + i] * wt[(long)kx * c + i];
                 }
+                for (int i = 0; i < B; i++) out[cb + i] = acc[i];
+            }
+            for (; cb < c; cb++) {  // channel tail
+                float acc = bias ? bias[cb] : 0.0f;
+                for (int ky = ky0; ky < ky1; ky++)
+                    for (int kx = kx0; kx < kx1; kx++)
+                        acc += x[((long)(oy + ky - p) * w + ox + kx - p) * c + cb] * weight[((long)ky * k + kx) * c + cb];
+                out[cb] = acc;
             }
         }
     }

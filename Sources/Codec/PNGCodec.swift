@@ -6,13 +6,28 @@ public enum PNGCodec {
     /// Decodes `path`. Palette images become RGB (RGBA with transparency), gray below 8 bits becomes
     /// 8-bit. Images over `maxPixels` are refused from the header, before any pixel memory is taken.
     public static func read(path: String, maxPixels: Int) throws -> StoredImage {
-        var image = cc_image()
-        try callCodec(path) { cc_png_read(path, maxPixels, &image, $0, $1) }
-        defer { cc_image_free(&image) }
-        let count = Int(image.width) * Int(image.height) * Int(image.channels)
-        let samples = Array(UnsafeBufferPointer(start: image.samples, count: count))
-        let layout = PixelLayout(channels: PixelLayout.Channels(rawValue: Int(image.channels))!, bitDepth: Int(image.bit_depth))
-        return StoredImage(width: Int(image.width), height: Int(image.height), layout: layout, samples: samples)
+        var header = cc_image()
+        var reader: OpaquePointer?
+        try callCodec(path) { message, length in
+            reader = cc_png_open(path, maxPixels, &header, message, length)
+            return reader == nil ? 1 : 0
+        }
+        defer { cc_png_close(reader) }
+        let count = Int(header.width) * Int(header.height) * Int(header.channels)
+        // Decoded straight into the array's storage: no second copy of a large image.
+        var failure: CodecError?
+        let samples = [UInt16](unsafeUninitializedCapacity: count) { buffer, initialized in
+            do {
+                try callCodec(path) { cc_png_read_pixels(reader, buffer.baseAddress, $0, $1) }
+            } catch {
+                failure = error as? CodecError
+                buffer.initialize(repeating: 0)
+            }
+            initialized = count
+        }
+        if let failure { throw failure }
+        let layout = PixelLayout(channels: PixelLayout.Channels(rawValue: Int(header.channels))!, bitDepth: Int(header.bit_depth))
+        return StoredImage(width: Int(header.width), height: Int(header.height), layout: layout, samples: samples)
     }
 
     /// Encodes `image` at `path` (callers write to a temporary path and rename it into place).

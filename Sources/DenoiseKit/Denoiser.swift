@@ -6,6 +6,11 @@ import Tiling
 
 /// The denoising pipeline on pixel buffers: tiles of `tileSize` with `overlap`, the SKIPAT model on
 /// each tile (one workspace per worker thread), seamless blending. No file I/O.
+///
+///     let denoiser = try Denoiser(preset: "quality")
+///     let clean = denoiser.denoise(noisyPlanes, sigma: 25)   // PlanarImage, values in [0, 1]
+///
+/// Calls may come from any thread; they run one at a time (the workers already use every core).
 public final class Denoiser: @unchecked Sendable {
     public let model: SkipatDenoiser
     public let processor: TiledProcessor
@@ -13,6 +18,7 @@ public final class Denoiser: @unchecked Sendable {
     // One per worker; worker i only ever touches workspaces[i] (TiledProcessor's contract).
     private let workspaces: [Workspace]
     private let staging: [UnsafeMutablePointer<Float>]
+    private let oneAtATime = NSLock()
 
     public init(model: SkipatDenoiser, tileSize: Int = 128, overlap: Int = 32, threads: Int? = nil) throws {
         let m = model.config.sizeMultiple
@@ -31,6 +37,11 @@ public final class Denoiser: @unchecked Sendable {
         setBLASThreads(1)  // parallelism comes from tiles
     }
 
+    /// A pipeline around a bundled preset ("quality", "fast", "quality-baseline") or a weight file path.
+    public convenience init(preset: String, tileSize: Int = 128, overlap: Int = 32, threads: Int? = nil) throws {
+        try self.init(model: try ModelCatalog.load(preset), tileSize: tileSize, overlap: overlap, threads: threads)
+    }
+
     deinit {
         for buffer in staging { buffer.deallocate() }
     }
@@ -39,6 +50,8 @@ public final class Denoiser: @unchecked Sendable {
     /// Gray images go through the colour model as three equal planes and come back as their mean.
     public func denoise(_ image: PlanarImage, sigma: Float, progress: ((Int, Int) -> Void)? = nil) -> PlanarImage {
         precondition(image.channels == 1 || image.channels == 3, "expects gray or RGB planes")
+        oneAtATime.lock()
+        defer { oneAtATime.unlock() }
         let t = processor.tileSize, plane = t * t, level = sigma / 255
         let colour = image.channels == 3 ? image : PlanarImage(width: image.width, height: image.height, channels: 3,
                                                                pixels: image.pixels + image.pixels + image.pixels)

@@ -8,6 +8,8 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
     /// The dataset's name (folder or .mat file name) and the path it was read from.
     public var dataset: String
     public var source: String
+    /// Where the clean images are when not in `source` (the clean .mat of a SIDD .mat pair).
+    public var reference: String?
     public var model: ModelIdentity
     /// Base seed of the synthetic noise; nil for real noise.
     public var seed: UInt64?
@@ -19,19 +21,21 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
     public var threads: Int
     public var runs: [EvaluationRun]
 
-    public init(task: String, dataset: String, source: String, model: ModelIdentity, seed: UInt64?, blind: Bool,
-                shard: String?, tile: Int, overlap: Int, threads: Int, runs: [EvaluationRun]) {
-        (self.task, self.dataset, self.source, self.model, self.seed, self.blind) = (task, dataset, source, model, seed, blind)
+    public init(task: String, dataset: String, source: String, reference: String? = nil, model: ModelIdentity, seed: UInt64?,
+                blind: Bool, shard: String?, tile: Int, overlap: Int, threads: Int, runs: [EvaluationRun]) {
+        (self.task, self.dataset, self.source, self.reference) = (task, dataset, source, reference)
+        (self.model, self.seed, self.blind) = (model, seed, blind)
         (self.shard, self.tile, self.overlap, self.threads, self.runs) = (shard, tile, overlap, threads, runs)
     }
 
-    enum CodingKeys: String, CodingKey { case task, dataset, source, model, seed, blind, shard, tile, overlap, threads, runs }
+    enum CodingKeys: String, CodingKey { case task, dataset, source, reference, model, seed, blind, shard, tile, overlap, threads, runs }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(task, forKey: .task)
         try c.encode(dataset, forKey: .dataset)
         try c.encode(source, forKey: .source)
+        try c.encode(reference, forKey: .reference)
         try c.encode(model, forKey: .model)
         try c.encode(seed, forKey: .seed)  // explicit null for real noise
         try c.encode(blind, forKey: .blind)
@@ -42,10 +46,10 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
         try c.encode(runs, forKey: .runs)
     }
 
-    /// Pretty JSON; non-finite numbers (PSNR of identical images) as the strings "inf" / "nan".
+    /// Pretty JSON with sorted keys (stable diffs); non-finite numbers (PSNR of identical images) as the strings "inf" / "nan".
     public func jsonData() throws -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return try encoder.encode(self)
     }

@@ -53,10 +53,16 @@ public final class Evaluator {
         try writeImage(blank.replacingColor(with: output), path)
     }
 
-    func report(task: String, dataset: String, source: String, synthetic: Bool, runs: [EvaluationRun]) -> EvaluationReport {
-        EvaluationReport(task: task, dataset: dataset, source: source, model: model, seed: synthetic ? seed : nil, blind: blind,
-                         shard: shard == .all ? nil : shard.description, tile: denoiser.processor.tileSize,
-                         overlap: denoiser.processor.overlap, threads: denoiser.processor.threads, runs: runs)
+    /// The report of this evaluator's settings. Real noise has no seed and is always denoised blind.
+    func report(task: String, dataset: String, source: String, reference: String? = nil, synthetic: Bool,
+                runs: [EvaluationRun]) -> EvaluationReport {
+        // Absolute paths, so that Scripts/report.py finds the images from anywhere.
+        func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
+        return EvaluationReport(task: task, dataset: dataset, source: absolute(source), reference: reference.map(absolute),
+                                model: model, seed: synthetic ? seed : nil,
+                                blind: synthetic ? blind : true, shard: shard == .all ? nil : shard.description,
+                                tile: denoiser.processor.tileSize, overlap: denoiser.processor.overlap,
+                                threads: denoiser.processor.threads, runs: runs)
     }
 
     /// "sigma25" (the save folder of one noise level).

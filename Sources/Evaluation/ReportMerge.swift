@@ -16,9 +16,9 @@ public enum ReportMerge {
             for run in report.runs {
                 if itemsBySigma[run.sigma] == nil { sigmaOrder.append(run.sigma) }
                 for item in run.items {
-                    let key = "\(run.sigma.map { String($0) } ?? "real")/\(item.name)"
+                    let key = "\(MarkdownReport.sigmaText(run.sigma))/\(item.name)"
                     if let other = owner[key] {
-                        throw EvaluationError(path, "item \(item.name) (sigma \(run.sigma.map { String($0) } ?? "real")) is also in \(other); shards overlap")
+                        throw EvaluationError(path, "item \(item.name) (sigma \(MarkdownReport.sigmaText(run.sigma))) is also in \(other); shards overlap")
                     }
                     owner[key] = path
                     itemsBySigma[run.sigma, default: []].append(item)

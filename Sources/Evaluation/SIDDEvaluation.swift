@@ -19,7 +19,7 @@ extension Evaluator {
             items.append(try scoreRealPair(name: entry.item, noisy: noisy.block(index: entry.index),
                                            clean: clean.block(index: entry.index), position: "[\(n + 1)/\(selected.count)]"))
         }
-        return report(task: "sidd", dataset: DatasetFolders.displayName(noisyMat), source: noisyMat, synthetic: false,
+        return report(task: "sidd", dataset: DatasetFolders.displayName(noisyMat), source: noisyMat, reference: cleanMat, synthetic: false,
                       runs: [EvaluationRun(sigma: nil, items: items)])
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// `--sigma 15,25,50`: noise levels on the 0-255 scale, in the order given, without repeats.
 public enum SigmaList {
     public static func parse(_ text: String) throws -> [Double] {

@@ -109,8 +109,9 @@ struct EngineBench: ParsableCommand {
                          name, t, batch, Double(batch) / t, flops / t / 1e9, 100 * flops / t / 1e9 / gemm,
                          Double(workspaces.map(\.bytes).reduce(0, +)) / 1e6, steady ? "none" : "YES", peakRSSMegabytes()))
         }
-        if let s = swiftSeconds["quality"], let b = swiftSeconds["quality-baseline"] {
-            print(String(format: "SKIPAT vs baseline (quality) in Swift: %.2fx throughput", b / s))
+        for (skipat, baseline) in Self.pairs(Array(swiftSeconds.keys)) {
+            print(String(format: "SKIPAT vs baseline in Swift (%@ vs %@): %.2fx throughput", skipat, baseline,
+                         swiftSeconds[baseline]! / swiftSeconds[skipat]!))
         }
         guard !noPytorch else { return }
         let torch = try pytorchSeconds(paths: models.split(separator: ",").compactMap { paths[String($0)] }, tile: tile)
@@ -120,9 +121,21 @@ struct EngineBench: ParsableCommand {
             torchByName[name] = p
             print(String(format: "%-18@ pytorch eager (%d threads): %.3f s per %d tiles -> Swift is %.2fx faster", name, threads, p, batch, p / s))
         }
-        if let s = torchByName["quality"], let b = torchByName["quality-baseline"] {
-            print(String(format: "SKIPAT vs baseline (quality) in PyTorch: %.2fx throughput", b / s))
+        for (skipat, baseline) in Self.pairs(Array(torchByName.keys)) {
+            print(String(format: "SKIPAT vs baseline in PyTorch (%@ vs %@): %.2fx throughput", skipat, baseline,
+                         torchByName[baseline]! / torchByName[skipat]!))
         }
+    }
+
+    /// (SKIPAT model, its baseline) among `names`: "x" with "x-baseline", or "x-skipat" with "x-baseline".
+    static func pairs(_ names: [String]) -> [(String, String)] {
+        names.compactMap { name -> (String, String)? in
+            let stem = name.hasSuffix(".safetensors") ? String(name.dropLast(12)) : name
+            let base = stem.hasSuffix("-skipat") ? String(stem.dropLast(7)) : stem
+            let ext = name.hasSuffix(".safetensors") ? ".safetensors" : ""
+            let baseline = base + "-baseline" + ext
+            return names.contains(baseline) && baseline != name ? (name, baseline) : nil
+        }.sorted { $0.0 < $1.0 }
     }
 
     func sgemmGFLOPS(n: Int) -> Double {

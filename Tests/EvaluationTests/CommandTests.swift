@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+@testable import Evaluation
+
+/// The denoise-eval executable as a user runs it.
+@Suite struct CommandTests {
+    static var tool: URL {
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            let candidate = url.appendingPathComponent("denoise-eval")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        return Fixtures.repo.appendingPathComponent(".build/debug/denoise-eval")
+    }
+
+    static func run(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = tool
+        process.arguments = arguments
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, stderr)
+    }
+
+    @Test func gaussianWritesJSONMarkdownAndImages() throws {
+        let folder = try Fixtures.folder(), out = try Fixtures.folder()
+        try Fixtures.writeImage(folder + "/x.png", width: 30, height: 20, channels: 3)
+        let result = try Self.run(["gaussian", "--dataset", folder, "--sigma", "25", "--model", Fixtures.tinyModel, "--tile", "32",
+                                   "--overlap", "8", "--json", out + "/r/g.json", "--markdown", out + "/r/g.md", "--save-dir", out + "/img"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try EvaluationReport.read(path: out + "/r/g.json")
+        #expect(report.runs.count == 1 && report.runs[0].items.map(\.name) == ["x"] && report.tile == 32)
+        #expect(try String(contentsOfFile: out + "/r/g.md", encoding: .utf8).contains("| 25 |"))
+        #expect(FileManager.default.fileExists(atPath: out + "/img/sigma25/x.png"))
+        #expect(result.stderr.contains("[1/1] x: sigma 25"))
+
+        let merged = try Self.run(["merge", out + "/r/g.json", "--json", out + "/m.json"])
+        #expect(merged.status == 0, "\(merged.stderr)")
+        #expect(try EvaluationReport.read(path: out + "/m.json").runs == report.runs)
+    }
+
+    /// Bad input: one line naming the path and the problem, a non-zero exit, no crash.
+    @Test func errorsAreOneLine() throws {
+        let empty = try Fixtures.folder()
+        let cases: [([String], String)] = [
+            (["gaussian", "--dataset", empty + "/missing"], empty + "/missing: no such folder"),
+            (["gaussian", "--dataset", empty], empty + ": no images"),
+            (["gaussian", "--dataset", empty, "--sigma", "1000"], "--sigma 1000: expected comma-separated"),
+            (["gaussian", "--dataset", empty, "--shard", "2/2"], "--shard 2/2: expected K/N"),
+            (["sidd", "--noisy", Fixtures.path("double.mat"), "--gt", Fixtures.path("blocks-gt.mat"), "--model", Fixtures.tinyModel],
+             "expected uint8 image blocks"),
+            (["sidd", "--dir", empty], "expected input/ (noisy) and groundtruth/ (clean) folders"),
+            (["davis", "--root", empty], "no sequence folders"),
+            (["merge", empty + "/none.json", "--json", empty + "/m.json"], "none.json: no such file"),
+        ]
+        for (arguments, expected) in cases {
+            let result = try Self.run(arguments)
+            let lines = result.stderr.split(separator: "\n")
+            #expect(result.status != 0 && result.status < 128, "\(arguments): \(result.stderr)")
+            #expect(lines.count == 1 || (arguments[0] == "sidd" && lines.count == 2), "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains(expected), "\(arguments): \(result.stderr)")
+        }
+    }
+}
