@@ -42,8 +42,9 @@ void sk_layer_norm(const float *x, float *y, long rows, int c, const float *gamm
 
 void sk_gelu(float *x, long n) { DISPATCH(gelu, x, n); }
 
-void sk_depthwise_conv(const float *x, float *y, int h, int w, int c, int k, const float *weight, const float *bias) {
-    DISPATCH(depthwise_conv, x, y, h, w, c, k, weight, bias);
+void sk_depthwise_conv(const float *x, float *y, int h, int w, int c, int k, const float *weight, const float *bias,
+                       int fuse_gelu) {
+    DISPATCH(depthwise_conv, x, y, h, w, c, k, weight, bias, fuse_gelu);
 }
 
 void sk_window_attention(const float *qkv, float *out, int h, int w, int c, int heads, int ws, int shift,

@@ -13,11 +13,12 @@ public struct DepthwiseConv: Sendable {
         self.bias = bias
     }
 
-    /// x (h, w, C) -> y (h, w, C); x and y must not alias.
-    public func callAsFunction(_ x: UnsafePointer<Float>, height: Int, width: Int, into y: UnsafeMutablePointer<Float>) {
+    /// x (h, w, C) -> y (h, w, C), then GELU when `gelu`; x and y must not alias.
+    public func callAsFunction(_ x: UnsafePointer<Float>, height: Int, width: Int, into y: UnsafeMutablePointer<Float>,
+                               gelu: Bool = false) {
         weight.withPointer { w in
             withBias(bias) { b in
-                sk_depthwise_conv(x, y, Int32(height), Int32(width), Int32(channels), Int32(kernel), w, b)
+                sk_depthwise_conv(x, y, Int32(height), Int32(width), Int32(channels), Int32(kernel), w, b, gelu ? 1 : 0)
             }
         }
     }

@@ -20,8 +20,7 @@ struct LeFFLayer: Sendable {
         let a = ws.buffer(Slot.hidden.rawValue, count: n * hidden), b = ws.buffer(Slot.hidden2.rawValue, count: n * hidden)
         fc1(x, rows: n, into: a)
         gelu(a, count: n * hidden)
-        dwconv(a, height: height, width: width, into: b)
-        gelu(b, count: n * hidden)
+        dwconv(a, height: height, width: width, into: b, gelu: true)
         fc2(b, rows: n, into: y)
     }
 }

@@ -22,8 +22,7 @@ struct PhiLayer: Sendable {
         let a = ws.buffer(Slot.hidden.rawValue, count: n * hidden), b = ws.buffer(Slot.hidden2.rawValue, count: n * hidden)
         fc1(zPrevious, rows: n, into: a)
         gelu(a, count: n * hidden)
-        dwconv(a, height: height, width: width, into: b)
-        gelu(b, count: n * hidden)
+        dwconv(a, height: height, width: width, into: b, gelu: true)
         fc2(b, rows: n, into: z)
         efficientChannelAttention(z, rows: n, channels: fc2.outFeatures, weight: eca,
                                   scratch: ws.buffer(Slot.small.rawValue, count: 2 * fc2.outFeatures))

@@ -62,6 +62,9 @@ import Testing
         var y = [Float](repeating: .nan, count: h * w * c)
         conv(x, height: h, width: w, into: &y)
         expectClose(y, Reference.depthwiseConv(x, height: h, width: w, weight: conv.weight, bias: conv.bias), "depthwise \(kernel)")
+        conv(x, height: h, width: w, into: &y, gelu: true)
+        expectClose(y, Reference.gelu(Reference.depthwiseConv(x, height: h, width: w, weight: conv.weight, bias: conv.bias)),
+                    "depthwise \(kernel) + GELU")
     }
 
     @Test mutating func layerNorm() {

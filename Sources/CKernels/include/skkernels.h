@@ -21,7 +21,9 @@ void sk_add(float *y, const float *x, long n);
 /// out (rows, ca + cb) = [a (rows, ca) | b (rows, cb)].
 void sk_concat_channels(const float *a, int ca, const float *b, int cb, float *out, long rows);
 /// Depthwise k x k conv, stride 1, zero padding k/2. x, y: (h, w, c); weight (k, k, c); bias (c) or NULL.
-void sk_depthwise_conv(const float *x, float *y, int h, int w, int c, int k, const float *weight, const float *bias);
+/// fuse_gelu != 0 applies GELU to the result.
+void sk_depthwise_conv(const float *x, float *y, int h, int w, int c, int k, const float *weight, const float *bias,
+                       int fuse_gelu);
 /// Patches of a channel-last image: col (oh*ow, k*k*c), row order (ky, kx, c), zero outside the image.
 void sk_im2col(const float *x, float *col, int h, int w, int c, int k, int stride, int pad, int oh, int ow);
 /// Transposed 2x2 stride-2 conv, scatter step: g (h*w, 2, 2, cout) -> y (2h, 2w, cout) + bias.
