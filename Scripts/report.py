@@ -158,13 +158,20 @@ def plot(out, results, published, name):
             ax.scatter(run["megapixels_per_second"], run["psnr"], s=40, zorder=3)
             ax.annotate(f"{report['model']['name']} ({report['dataset']})", (run["megapixels_per_second"], run["psnr"]),
                         textcoords="offset points", xytext=(5, 4), fontsize=7)
-        refs = [r for r in published if r["dataset"] == dataset and r["sigma"] == sigma]
+        refs = sorted((r for r in published if r["dataset"] == dataset and r["sigma"] == sigma), key=lambda r: r["psnr"])
+        ys = [run["psnr"] for _, run in points] + [r["psnr"] for r in refs]
+        low, high = min(ys) - 1, max(ys) + 1
+        ax.set_ylim(low, high)
+        labels = []  # methods closer than 4% of the axis share one label, so the names stay readable
         for r in refs:
             ax.axhline(r["psnr"], color="grey", linestyle="--", linewidth=0.8)
-            ax.annotate(r["method"], (0.01, r["psnr"]), xycoords=("axes fraction", "data"), fontsize=7, color="grey",
+            if labels and r["psnr"] - labels[-1][0] < 0.04 * (high - low):
+                labels[-1][1].append(r["method"])
+            else:
+                labels.append((r["psnr"], [r["method"]]))
+        for y, names in labels:
+            ax.annotate(" / ".join(names), (0.01, y), xycoords=("axes fraction", "data"), fontsize=7, color="grey",
                         va="bottom")
-        ys = [run["psnr"] for _, run in points] + [r["psnr"] for r in refs]
-        ax.set_ylim(min(ys) - 1, max(ys) + 1)
         ax.set_xlim(0, max(xs) * 1.6 if max(xs) > 0 else 1)
         ax.set_title(f"{dataset}" + ("" if sigma is None else f", sigma {sigma_text(sigma)}"), fontsize=10)
         ax.set_xlabel("throughput (megapixels / s, this CPU)")
@@ -262,7 +269,7 @@ def make_crops(out, results):
             crop = lambda a: np.clip(a[y:y + size, x:x + size], 0, 1)
             fig, axes = plt.subplots(1, 3, figsize=(9, 3.3))
             frame = f" frame {item['frames'][0]['name']}" if report["task"] == "davis" else ""
-            titles = [f"noisy (sigma {sigma_text(run['sigma'])})",
+            titles = ["noisy (real noise)" if run["sigma"] is None else f"noisy (sigma {sigma_text(run['sigma'])})",
                       f"ours: {number((item['frames'][0] if frame else item)['psnr'], 2)} dB", "clean"]
             for ax, image, title in zip(axes, (noisy, ours, clean), titles):
                 ax.imshow(crop(image), cmap="gray" if image.ndim == 2 else None, vmin=0, vmax=1, interpolation="nearest")

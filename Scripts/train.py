@@ -16,6 +16,7 @@ import csv
 import math
 import os
 import random
+import signal
 import time
 from pathlib import Path
 
@@ -132,6 +133,7 @@ def main():
     ap.add_argument("--min-lr", type=float, default=1e-6)
     ap.add_argument("--warmup", type=int, default=300)
     ap.add_argument("--max-sigma", type=float, default=55.0)
+    ap.add_argument("--gray-fraction", type=float, default=0.1, help="share of crops made gray (equal planes)")
     ap.add_argument("--ema", type=float, default=0.999)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--val-every", type=int, default=500)
@@ -174,6 +176,11 @@ def main():
     if new_log:
         writer.writerow(["step", "lr", "loss", "val_psnr_sigma25", "seconds_per_step", "wall_time"])
 
+    # SIGTERM/SIGINT: finish the step, validate, export and save, then exit (a session ending cleanly).
+    stop_requested = []
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop_requested.append(True))
+
     start = last_save = time.time()
     losses, t_step = [], time.time()
     while step < args.steps:
@@ -182,7 +189,14 @@ def main():
             g["lr"] = lr
         clean = random_batch(images, args.batch, args.crop, rng)
         sigma = torch.rand(args.batch) * args.max_sigma
-        noisy = clean + torch.randn_like(clean) * (sigma / 255.0).view(-1, 1, 1, 1)
+        noise = torch.randn_like(clean)
+        # Gray pictures reach the model as three equal planes with equal noise (see Denoiser): teach it
+        # that case on a share of the crops.
+        gray = torch.rand(args.batch) < args.gray_fraction
+        if gray.any():
+            clean[gray] = clean[gray].mean(dim=1, keepdim=True).expand(-1, 3, -1, -1)
+            noise[gray] = noise[gray][:, :1].expand(-1, 3, -1, -1)
+        noisy = clean + noise * (sigma / 255.0).view(-1, 1, 1, 1)
         out = model(model_input(noisy, sigma))
         loss = torch.sqrt((out - clean) ** 2 + 1e-6).mean()  # Charbonnier
         opt.zero_grad(set_to_none=True)
@@ -196,7 +210,8 @@ def main():
         step += 1
         losses.append(loss.item())
 
-        if step % args.val_every == 0 or step == args.steps:
+        stopping = bool(stop_requested) or time.time() - start > args.stop_after_minutes * 60
+        if step % args.val_every == 0 or step == args.steps or stopping:
             sec = (time.time() - t_step) / len(losses)
             val = validate(ema, val_images, 25.0)
             best = max(best, val)
@@ -208,11 +223,10 @@ def main():
             export_safetensors(ema, weights_path, {"preset": args.preset, "train_step": str(step),
                                                    "val_cbsd68_sigma25_subset": f"{val:.3f}"})
             losses, t_step = [], time.time()
-        if time.time() - last_save > args.save_minutes * 60 or step == args.steps:
+        if time.time() - last_save > args.save_minutes * 60 or step == args.steps or stopping:
             save_resume(resume_path, model, ema, opt, step, best)
             last_save = time.time()
-        if time.time() - start > args.stop_after_minutes * 60:
-            save_resume(resume_path, model, ema, opt, step, best)
+        if stopping:
             break
     print(f"stopped at step {step}")
 

@@ -63,4 +63,12 @@ public struct MatImageBlocks: Sendable {
     }
 
     public func block(index: Int) -> StoredImage { block(row: index / cols, col: index % cols) }
+
+    /// Noisy and clean files must hold the same blocks at the same size.
+    public static func checkPair(noisy: MatImageBlocks, clean: MatImageBlocks, noisyMat: String, cleanMat: String) throws {
+        guard (noisy.rows, noisy.cols, noisy.height, noisy.width) == (clean.rows, clean.cols, clean.height, clean.width) else {
+            throw EvaluationError(cleanMat, "holds \(clean.rows)x\(clean.cols) blocks of \(clean.width)x\(clean.height), "
+                                  + "but \(noisyMat) holds \(noisy.rows)x\(noisy.cols) of \(noisy.width)x\(noisy.height)")
+        }
+    }
 }

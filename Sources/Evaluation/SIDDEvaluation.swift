@@ -7,19 +7,21 @@ extension Evaluator {
     /// ValidationGtBlocksSrgb.mat, or any file of the same layout): blind denoising of every block,
     /// items named RRRR-CCCC. One run, sigma null.
     public func sidd(noisyMat: String, cleanMat: String) throws -> EvaluationReport {
-        let noisy = try MatImageBlocks(path: noisyMat)
-        let clean = try MatImageBlocks(path: cleanMat)
-        guard (noisy.rows, noisy.cols, noisy.height, noisy.width) == (clean.rows, clean.cols, clean.height, clean.width) else {
-            throw EvaluationError(cleanMat, "holds \(clean.rows)x\(clean.cols) blocks of \(clean.width)x\(clean.height), "
-                                  + "but \(noisyMat) holds \(noisy.rows)x\(noisy.cols) of \(noisy.width)x\(noisy.height)")
-        }
+        try sidd(noisy: MatImageBlocks(path: noisyMat), clean: MatImageBlocks(path: cleanMat), noisyMat: noisyMat, cleanMat: cleanMat)
+    }
+
+    /// The same on blocks already read (the CLI reads them before loading the model, to fail fast).
+    public func sidd(noisy: MatImageBlocks, clean: MatImageBlocks, noisyMat: String, cleanMat: String) throws -> EvaluationReport {
+        try MatImageBlocks.checkPair(noisy: noisy, clean: clean, noisyMat: noisyMat, cleanMat: cleanMat)
         let selected = shard.select(noisy.names)
         var items: [EvaluationItem] = []
         for (n, entry) in selected.enumerated() {
             items.append(try scoreRealPair(name: entry.item, noisy: noisy.block(index: entry.index),
                                            clean: clean.block(index: entry.index), position: "[\(n + 1)/\(selected.count)]"))
         }
-        return report(task: "sidd", dataset: DatasetFolders.displayName(noisyMat), source: noisyMat, reference: cleanMat, synthetic: false,
+        // "val_block_DANet/noisy.mat": the file name alone is often as bare as noisy.mat.
+        let dataset = DatasetFolders.displayName((noisyMat as NSString).deletingLastPathComponent) + "/" + DatasetFolders.displayName(noisyMat)
+        return report(task: "sidd", dataset: dataset, source: noisyMat, reference: cleanMat, synthetic: false,
                       runs: [EvaluationRun(sigma: nil, items: items)])
     }
 

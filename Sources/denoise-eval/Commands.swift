@@ -44,24 +44,24 @@ struct SIDDCommand: ParsableCommand {
 
     @OptionGroup var options: EvalOptions
 
-    func validate() throws {
-        switch (noisy, gt, dir) {
-        case (.some, .some, nil), (nil, nil, .some): return
-        default: throw ValidationError("give either --noisy A.mat --gt B.mat, or --dir DIR")
-        }
-    }
-
     func run() throws {
         InterruptCleanup.install()
-        let shard = try options.check()
-        if let dir { _ = try DatasetFolders.pairs(in: dir) }
-        for path in [noisy, gt].compactMap({ $0 }) { try FileChecks.input(path) }
-        let evaluator = try options.makeEvaluator(shard: shard)
-        let report = if let dir {
-            try evaluator.sidd(directory: dir)
-        } else {
-            try evaluator.sidd(noisyMat: noisy!, cleanMat: gt!)
+        switch (noisy, gt, dir) {
+        case (.some, .some, nil), (nil, nil, .some): break
+        default: throw ToolError("sidd", "give either --noisy A.mat --gt B.mat, or --dir DIR")
         }
+        let shard = try options.check()
+        if let dir {
+            _ = try DatasetFolders.pairs(in: dir)  // fail on a bad folder before loading the model
+            let report = try options.makeEvaluator(shard: shard).sidd(directory: dir)
+            try ResultOutputs(json: options.json, markdown: options.markdown).write(report)
+            return
+        }
+        let (noisy, gt) = (self.noisy!, self.gt!)
+        for path in [noisy, gt] { try FileChecks.input(path) }
+        let noisyBlocks = try MatImageBlocks(path: noisy), cleanBlocks = try MatImageBlocks(path: gt)
+        try MatImageBlocks.checkPair(noisy: noisyBlocks, clean: cleanBlocks, noisyMat: noisy, cleanMat: gt)
+        let report = try options.makeEvaluator(shard: shard).sidd(noisy: noisyBlocks, clean: cleanBlocks, noisyMat: noisy, cleanMat: gt)
         try ResultOutputs(json: options.json, markdown: options.markdown).write(report)
     }
 }

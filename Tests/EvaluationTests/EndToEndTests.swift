@@ -88,6 +88,7 @@ import Testing
         let report = try evaluator.sidd(noisyMat: Fixtures.path("blocks-compressed.mat"), cleanMat: Fixtures.path("blocks-gt.mat"))
         #expect(report.task == "sidd" && report.blind && report.seed == nil && report.runs.count == 1 && report.runs[0].sigma == nil)
         #expect(report.source == Fixtures.path("blocks-compressed.mat") && report.reference == Fixtures.path("blocks-gt.mat"))
+        #expect(report.dataset == "Fixtures/blocks-compressed.mat")
         #expect(report.runs[0].items.map(\.name) == ["0000-0001", "0001-0000", "0001-0002"])
         #expect(report.runs[0].items.allSatisfy { $0.sigmaEstimate != nil && $0.psnr.isFinite })
         #expect(FileManager.default.fileExists(atPath: save + "/0001-0000.png"))
