@@ -13,11 +13,13 @@ public enum DatasetFolders {
         return names.map { (folder as NSString).appendingPathComponent($0) }
     }
 
-    /// Noisy / clean pairs of a SIDD block folder: `input/NAME` with `groundtruth/NAME`.
+    /// Noisy / clean pairs of a real-noise folder: `input/NAME` with `groundtruth/NAME` (SIDD blocks), or
+    /// `NAME_real.EXT` with `NAME_mean.EXT` side by side (PolyU).
     public static func pairs(in folder: String) throws -> [(name: String, noisy: String, clean: String)] {
         try requireFolder(folder)
         let input = (folder as NSString).appendingPathComponent("input")
         let truth = (folder as NSString).appendingPathComponent("groundtruth")
+        if !isFolder(input), !isFolder(truth), let suffixed = try suffixPairs(in: folder) { return suffixed }
         for sub in [input, truth] where !isFolder(sub) {
             throw EvaluationError(folder, "expected input/ (noisy) and groundtruth/ (clean) folders; \((sub as NSString).lastPathComponent)/ is missing")
         }
@@ -32,6 +34,21 @@ public enum DatasetFolders {
         }
         return noisy.map { name in
             (stem(name), (input as NSString).appendingPathComponent(name), (truth as NSString).appendingPathComponent(name))
+        }
+    }
+
+    /// PolyU's `NAME_real` (noisy) / `NAME_mean` (clean) files, or nil when the folder has no `_real` file.
+    static func suffixPairs(in folder: String) throws -> [(name: String, noisy: String, clean: String)]? {
+        let names = try imageNames(in: folder)
+        let cleanByStem = Dictionary(names.map { (stem($0), $0) }, uniquingKeysWith: { first, _ in first })
+        let noisy = names.filter { stem($0).hasSuffix("_real") }
+        guard !noisy.isEmpty else { return nil }
+        return try noisy.map { name in
+            let base = String(stem(name).dropLast("_real".count))
+            guard let clean = cleanByStem[base + "_mean"] else {
+                throw EvaluationError((folder as NSString).appendingPathComponent(name), "no clean \(base)_mean image beside it")
+            }
+            return (base, (folder as NSString).appendingPathComponent(name), (folder as NSString).appendingPathComponent(clean))
         }
     }
 

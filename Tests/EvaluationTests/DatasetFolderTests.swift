@@ -45,6 +45,16 @@ import Testing
         #expect(evaluationError { _ = try DatasetFolders.pairs(in: bare) }?.problem.contains("input/ (noisy) and groundtruth/ (clean)") == true)
     }
 
+    @Test func pairsPolyUStyleRealAndMeanFiles() throws {
+        let folder = try Fixtures.folder()
+        for name in ["cam_2_real.JPG", "cam_2_mean.JPG", "cam_1_real.JPG", "cam_1_mean.JPG"] { try Self.touch("\(folder)/\(name)") }
+        let pairs = try DatasetFolders.pairs(in: folder)
+        #expect(pairs.map(\.name) == ["cam_1", "cam_2"])
+        #expect(pairs[1].noisy == "\(folder)/cam_2_real.JPG" && pairs[1].clean == "\(folder)/cam_2_mean.JPG")
+        try Self.touch("\(folder)/cam_3_real.JPG")
+        #expect(evaluationError { _ = try DatasetFolders.pairs(in: folder) } == EvaluationError("\(folder)/cam_3_real.JPG", "no clean cam_3_mean image beside it"))
+    }
+
     @Test(arguments: ["", "JPEGImages/480p/"])
     func findsDAVISSequencesInEitherLayout(prefix: String) throws {
         let root = try Fixtures.folder()
