@@ -40,6 +40,11 @@ void sk_layer_norm(const float *x, float *y, long rows, int c, const float *gamm
     DISPATCH(layer_norm, x, y, rows, c, gamma, beta, eps);
 }
 
+void sk_add_layer_norm(float *x, const float *z, float *y, long rows, int c, const float *gamma, const float *beta,
+                       float eps) {
+    DISPATCH(add_layer_norm, x, z, y, rows, c, gamma, beta, eps);
+}
+
 void sk_gelu(float *x, long n) { DISPATCH(gelu, x, n); }
 
 void sk_depthwise_conv(const float *x, float *y, int h, int w, int c, int k, const float *weight, const float *bias,

@@ -57,6 +57,27 @@ static void SK_NAME(layer_norm)(const float *x, float *y, long rows, int c, cons
     }
 }
 
+// x += z, then y = LayerNorm(x): the residual add and the next normalisation in one pass over x.
+static void SK_NAME(add_layer_norm)(float *x, const float *z, float *y, long rows, int c, const float *gamma,
+                                    const float *beta, float eps) {
+    SK_REASSOCIATE
+    for (long r = 0; r < rows; r++) {
+        float *xr = x + r * c;
+        const float *zr = z + r * c;
+        float mean = 0;
+        for (int i = 0; i < c; i++) {
+            xr[i] += zr[i];
+            mean += xr[i];
+        }
+        mean /= c;
+        float var = 0;
+        for (int i = 0; i < c; i++) var += (xr[i] - mean) * (xr[i] - mean);
+        float inv = 1.0f / sqrtf(var / c + eps);
+        float *yr = y + r * c;
+        for (int i = 0; i < c; i++) yr[i] = (xr[i] - mean) * inv * gamma[i] + beta[i];
+    }
+}
+
 static void SK_NAME(gelu)(float *x, long n) {
     SK_REASSOCIATE
     for (long i = 0; i < n; i++) x[i] = 0.5f * x[i] * (1.0f + SK_NAME(erff)(x[i] * 0.70710678118654752f));

@@ -17,4 +17,12 @@ public struct LayerNorm: Sendable {
             bias.withPointer { b in sk_layer_norm(x, y, rows, Int32(weight.count), g, b, Self.epsilon) }
         }
     }
+
+    /// The residual add before it fused in: x += residual, then y = LayerNorm(x).
+    public func addingResidual(_ residual: UnsafePointer<Float>, to x: UnsafeMutablePointer<Float>, rows: Int,
+                               into y: UnsafeMutablePointer<Float>) {
+        weight.withPointer { g in
+            bias.withPointer { b in sk_add_layer_norm(x, residual, y, rows, Int32(weight.count), g, b, Self.epsilon) }
+        }
+    }
 }

@@ -46,9 +46,8 @@ struct Stage: Sendable {
             case .phi(let phi):
                 phi(zPrevious!, height: height, width: gridWidth, into: z, ws)
             }
-            addInPlace(x, z, count: count)
             let normed = ws.buffer(Slot.normed.rawValue, count: count)
-            block.norm2(x, rows: n, into: normed)
+            block.norm2.addingResidual(z, to: x, rows: n, into: normed)  // x += A; normed = LN2(x)
             block.leff(normed, height: height, width: gridWidth, into: normed, ws)
             addInPlace(x, normed, count: count)
             trace?("\(name).blocks.\(j)", x, [height, gridWidth, width])

@@ -74,6 +74,13 @@ import Testing
         var y = [Float](repeating: .nan, count: rows * c)
         norm(x, rows: rows, into: &y)
         expectClose(y, Reference.layerNorm(x, rows: rows, weight: norm.weight, bias: norm.bias), "layer norm")
+
+        let residual = random(rows * c)
+        var summed = x
+        norm.addingResidual(residual, to: &summed, rows: rows, into: &y)
+        let expectedSum = zip(x, residual).map { $0 + $1 }
+        expectClose(summed, expectedSum, "residual add")
+        expectClose(y, Reference.layerNorm(expectedSum, rows: rows, weight: norm.weight, bias: norm.bias), "add + layer norm")
     }
 
     @Test mutating func geluAcrossItsRange() {
