@@ -26,7 +26,10 @@ for name, phi in (("uformer-t-skipat", [1]), ("uformer-t-baseline", [])):
     cfg = SkipatConfig(width=16, levels=4, depth=2, window=8, phi_blocks=phi)
     export_safetensors(SkipatDenoiser(cfg), Path(sys.argv[1]) / f"{name}.safetensors", {"preset": name})
 PY
-$bench engine --models "$tmp/uformer-t-skipat.safetensors,$tmp/uformer-t-baseline.safetensors" --batch 8 --threads 2 --repeats 2
+for variant in skipat baseline; do  # alone, so the peak RSS is one model's
+    $bench engine --models "$tmp/uformer-t-$variant.safetensors" --batch 8 --threads 2 --repeats 2 --no-pytorch
+done
+$bench engine --models "$tmp/uformer-t-skipat.safetensors,$tmp/uformer-t-baseline.safetensors" --batch 8 --threads 2 --repeats 3 --no-pytorch
 
 [ "${1:-all}" = engine ] && exit 0
 echo "== pipeline: 6000x4000 image and 854x480 video frames, one process per preset (peak RSS per preset)"

@@ -8,6 +8,15 @@
 
 #include <cblas.h>
 
+#ifndef SK_VECTOR_TYPES
+#define SK_VECTOR_TYPES
+// 8 floats, unaligned and allowed to alias float; on a build without AVX the compiler splits it into
+// SSE halves. Macros, not functions: passing 256-bit vectors by value has no portable ABI.
+typedef float sk_v8 __attribute__((vector_size(32), aligned(4), may_alias));
+#define sk_load8(p) (*(const sk_v8 *)(p))
+#define sk_store8(p, v) (*(sk_v8 *)(p) = (v))
+#endif
+
 #if defined(__clang__)
 #define SK_REASSOCIATE _Pragma("clang fp reassociate(on)")
 #else
@@ -98,17 +107,20 @@ static void SK_NAME(depthwise_conv)(const float *x, float *y, int h, int w, int 
             float *out = y + ((long)oy * w + ox) * c;
             int cb = 0;
             for (; cb + B <= c; cb += B) {
-                float acc[B];
-                for (int i = 0; i < B; i++) acc[i] = bias ? bias[cb + i] : 0.0f;
+                // Two 8-lane accumulators (explicit vectors: clang scalarises a float[16] here).
+                sk_v8 a0 = bias ? sk_load8(bias + cb) : (sk_v8){0}, a1 = bias ? sk_load8(bias + cb + 8) : (sk_v8){0};
                 for (int ky = ky0; ky < ky1; ky++) {
                     const float *in = x + ((long)(oy + ky - p) * w + ox - p) * c + cb;
                     const float *wt = weight + (long)ky * k * c + cb;
-                    for (int kx = kx0; kx < kx1; kx++)
-                        for (int i = 0; i < B; i++) acc[i] += in[(long)kx * c + i] * wt[(long)kx * c + i];
+                    for (int kx = kx0; kx < kx1; kx++) {
+                        a0 += sk_load8(in + (long)kx * c) * sk_load8(wt + (long)kx * c);
+                        a1 += sk_load8(in + (long)kx * c + 8) * sk_load8(wt + (long)kx * c + 8);
+                    }
                 }
+                sk_store8(out + cb, a0);
+                sk_store8(out + cb + 8, a1);
                 if (fuse_gelu)
-                    for (int i = 0; i < B; i++) acc[i] = 0.5f * acc[i] * (1.0f + SK_NAME(erff)(acc[i] * 0.70710678118654752f));
-                for (int i = 0; i < B; i++) out[cb + i] = acc[i];
+                    for (int i = cb; i < cb + B; i++) out[i] = 0.5f * out[i] * (1.0f + SK_NAME(erff)(out[i] * 0.70710678118654752f));
             }
             for (; cb < c; cb++) {  // channel tail
                 float acc = bias ? bias[cb] : 0.0f;

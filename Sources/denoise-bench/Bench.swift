@@ -79,35 +79,28 @@ struct EngineBench: ParsableCommand {
         let gemm1 = sgemmGFLOPS(n: 1024)
         print(String(format: "sgemm 1024^3: %.1f GFLOP/s (%d threads), %.1f GFLOP/s (1 thread); kernels: %@",
                      gemm, threads, gemm1, kernelsUseAVX2 ? "AVX2+FMA" : "portable"))
-        var swiftSeconds: [String: Double] = [:]
+        let names = models.split(separator: ",").map(String.init)
         var paths: [String: String] = [:]
-        for name in models.split(separator: ",").map(String.init) {
-            let model = try ModelCatalog.load(name)
+        let runners = try names.map { name -> TileBatchRunner in
             paths[name] = ModelCatalog.resolvedPath(name)
-            let workspaces = (0..<threads).map { _ in model.makeWorkspace() }
-            let input = (0..<(tile * tile * 4)).map { i in Float((i * 7919) % 1000) / 1000 }
-            let outputs = (0..<threads).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: tile * tile * 3) }
-            defer { outputs.forEach { $0.deallocate() } }
-            let outputAddresses = outputs.map { UInt(bitPattern: $0) }
-            func runBatch() {
-                let next = BatchCounter()
-                DispatchQueue.concurrentPerform(iterations: threads) { worker in
-                    let out = UnsafeMutablePointer<Float>(bitPattern: outputAddresses[worker])!
-                    while next.take(below: batch) {
-                        model.forward(input, height: tile, width: tile, into: out, workspace: workspaces[worker])
-                    }
-                }
-            }
-            runBatch()  // warm-up: sizes every workspace
-            let allocations = workspaces.map(\.allocationCount).reduce(0, +)
-            let times = (0..<repeats).map { _ in seconds(runBatch) }.sorted()
-            let t = times[times.count / 2]
+            return TileBatchRunner(model: try ModelCatalog.load(name), threads: threads, batch: batch, tile: tile)
+        }
+        for runner in runners { runner.run() }  // warm-up: sizes every workspace
+        let allocations = runners.map(\.allocationCount)
+        // Repeats interleave the models (A B C A B C ...) so drift in the machine's speed hits all alike.
+        var times = [[Double]](repeating: [], count: runners.count)
+        for _ in 0..<repeats {
+            for (i, runner) in runners.enumerated() { times[i].append(seconds(runner.run)) }
+        }
+        var swiftSeconds: [String: Double] = [:]
+        for (i, name) in names.enumerated() {
+            let runner = runners[i], t = times[i].sorted()[repeats / 2]
             swiftSeconds[name] = t
-            let flops = 2 * model.config.macsPerPixel * Double(tile * tile * batch)
-            let steady = workspaces.map(\.allocationCount).reduce(0, +) == allocations
+            let flops = 2 * runner.model.config.macsPerPixel * Double(tile * tile * batch)
             print(String(format: "%-18@ swift: %.3f s per %d tiles (%.1f tiles/s), %.1f GFLOP/s = %.0f%% of sgemm; workspaces %.0f MB; steady-state allocations: %@; peak RSS %.0f MB",
                          name, t, batch, Double(batch) / t, flops / t / 1e9, 100 * flops / t / 1e9 / gemm,
-                         Double(workspaces.map(\.bytes).reduce(0, +)) / 1e6, steady ? "none" : "YES", peakRSSMegabytes()))
+                         Double(runner.workspaceBytes) / 1e6, runner.allocationCount == allocations[i] ? "none" : "YES",
+                         peakRSSMegabytes()))
         }
         for (skipat, baseline) in Self.pairs(Array(swiftSeconds.keys)) {
             print(String(format: "SKIPAT vs baseline in Swift (%@ vs %@): %.2fx throughput", skipat, baseline,
@@ -167,6 +160,39 @@ struct EngineBench: ParsableCommand {
             }
         }
         return result
+    }
+}
+
+/// One model's forward pass over a batch of identical tiles, spread over worker threads, each with
+/// its own workspace (the engine's threading model).
+final class TileBatchRunner {
+    let model: SkipatDenoiser
+    let threads: Int, batch: Int, tile: Int
+    private let workspaces: [Workspace]
+    private let input: [Float]
+    private let outputs: [UnsafeMutablePointer<Float>]
+
+    init(model: SkipatDenoiser, threads: Int, batch: Int, tile: Int) {
+        (self.model, self.threads, self.batch, self.tile) = (model, threads, batch, tile)
+        workspaces = (0..<threads).map { _ in model.makeWorkspace() }
+        input = (0..<(tile * tile * 4)).map { i in Float((i * 7919) % 1000) / 1000 }
+        outputs = (0..<threads).map { _ in .allocate(capacity: tile * tile * 3) }
+    }
+
+    deinit { outputs.forEach { $0.deallocate() } }
+
+    var allocationCount: Int { workspaces.map(\.allocationCount).reduce(0, +) }
+    var workspaceBytes: Int { workspaces.map(\.bytes).reduce(0, +) }
+
+    func run() {
+        let next = BatchCounter()
+        let outputAddresses = outputs.map { UInt(bitPattern: $0) }
+        DispatchQueue.concurrentPerform(iterations: threads) { worker in
+            let out = UnsafeMutablePointer<Float>(bitPattern: outputAddresses[worker])!
+            while next.take(below: batch) {
+                model.forward(input, height: tile, width: tile, into: out, workspace: workspaces[worker])
+            }
+        }
     }
 }
 
