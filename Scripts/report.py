@@ -210,6 +210,11 @@ def sources_for(report, run, item_index):
         clean = read_image(files[index])
         seed = derive_seed(report["seed"], [index, sigma_code(run["sigma"])])
         return add_noise(clean, run["sigma"], seed), clean
+    if report["task"] == "sidd" and source.is_dir() and not (source / "input").is_dir():
+        # PolyU layout: NAME_real (noisy) beside NAME_mean (clean).
+        def find(suffix):
+            return next(p for p in image_files(source) if p.stem == item["name"] + suffix)
+        return read_image(find("_real")), read_image(find("_mean"))
     if report["task"] == "sidd" and source.is_dir():
         name = next(p.name for p in image_files(source / "input") if p.stem == item["name"])
         return read_image(source / "input" / name), read_image(source / "groundtruth" / name)
