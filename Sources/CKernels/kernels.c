@@ -3,8 +3,17 @@
 #include <math.h>
 #include <string.h>
 
+// The kernel bodies are compiled once per instruction set and chosen at run time, so the package needs
+// no machine-specific compiler flags. The AVX-512 build is the same C code: what it gains is 32 vector
+// registers (the GELU and exp polynomials stop reloading their constants) and 16-lane loops.
 #if defined(__x86_64__) && defined(__clang__)
-#define SK_HAVE_AVX2_BUILD 1
+#define SK_HAVE_X86_BUILDS 1
+#pragma clang attribute push(__attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma"))), apply_to = function)
+#define SK_NAME(f) f##_avx512
+#include "kernels_impl.h"
+#undef SK_NAME
+#pragma clang attribute pop
+
 #pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
 #define SK_NAME(f) f##_avx2
 #include "kernels_impl.h"
@@ -16,22 +25,39 @@
 #include "kernels_impl.h"
 #undef SK_NAME
 
-static int uses_avx2 = -1;
-
-int sk_uses_avx2(void) {
-#ifdef SK_HAVE_AVX2_BUILD
-    if (uses_avx2 < 0) {
-        __builtin_cpu_init();
-        uses_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    }
-    return uses_avx2;
-#else
-    return 0;
+static int best_level(void) {
+#ifdef SK_HAVE_X86_BUILDS
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+        __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq"))
+        return SK_LEVEL_AVX512;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return SK_LEVEL_AVX2;
 #endif
+    return SK_LEVEL_PORTABLE;
 }
 
-#ifdef SK_HAVE_AVX2_BUILD
-#define DISPATCH(f, ...) (sk_uses_avx2() ? f##_avx2(__VA_ARGS__) : f##_portable(__VA_ARGS__))
+static int level = -1;  // chosen on first use; a benign race (every thread computes the same value)
+
+int sk_max_kernel_level(void) { return best_level(); }
+
+int sk_kernel_level(void) {
+    if (level < 0) level = best_level();
+    return level;
+}
+
+int sk_set_kernel_level(int requested) {
+    int best = best_level();
+    level = requested < SK_LEVEL_PORTABLE ? SK_LEVEL_PORTABLE : (requested > best ? best : requested);
+    return level;
+}
+
+#ifdef SK_HAVE_X86_BUILDS
+#define DISPATCH(f, ...)                                                         \
+    switch (sk_kernel_level()) {                                                  \
+    case SK_LEVEL_AVX512: f##_avx512(__VA_ARGS__); break;                         \
+    case SK_LEVEL_AVX2: f##_avx2(__VA_ARGS__); break;                             \
+    default: f##_portable(__VA_ARGS__); break;                                    \
+    }
 #else
 #define DISPATCH(f, ...) f##_portable(__VA_ARGS__)
 #endif

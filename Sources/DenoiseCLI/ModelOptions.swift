@@ -11,10 +11,10 @@ public struct ModelOptions: ParsableArguments {
     public var sigma: Float?
 
     @Option(name: .long, help: "Tile side in pixels (a multiple of the model's window x 2^levels).")
-    public var tile: Int = 128
+    public var tile: Int = Denoiser.defaultTileSize
 
     @Option(name: .long, help: "Overlap between neighbouring tiles in pixels.")
-    public var overlap: Int = 32
+    public var overlap: Int = Denoiser.defaultOverlap
 
     @Option(name: .long, help: "Worker threads (default: all cores).")
     public var threads: Int?

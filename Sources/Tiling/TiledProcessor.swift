@@ -12,7 +12,7 @@ public struct TiledProcessor: Sendable {
     /// Tiles transformed per batch (at least `threads`).
     public let batchSize: Int
 
-    public init(tileSize: Int = 128, overlap: Int = 32, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+    public init(tileSize: Int = TilePlan.defaultTileSize, overlap: Int = TilePlan.defaultOverlap, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                 batchSize: Int? = nil) {
         (self.tileSize, self.overlap, self.threads) = (tileSize, overlap, max(1, threads))
         self.batchSize = max(batchSize ?? 2 * max(1, threads), max(1, threads))

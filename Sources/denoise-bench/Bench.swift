@@ -71,14 +71,24 @@ struct EngineBench: ParsableCommand {
     @Flag(help: "Skip the PyTorch comparison (needs python3 with torch).")
     var noPytorch = false
 
+    @Option(help: "C kernel build: portable, avx2 or avx512 (default: the best this CPU runs).")
+    var kernels: String?
+
     func run() throws {
         let tile = 128
+        if let kernels {
+            let names: [String: KernelBuild] = ["portable": .portable, "avx2": .avx2, "avx512": .avx512]
+            guard let build = names[kernels], KernelBuild.supported.contains(build) else {
+                throw ValidationError("--kernels \(kernels): this CPU runs \(KernelBuild.supported.map(\.description).joined(separator: ", "))")
+            }
+            KernelBuild.select(build)
+        }
         setBLASThreads(threads)
         let gemm = sgemmGFLOPS(n: 1024)
         setBLASThreads(1)
         let gemm1 = sgemmGFLOPS(n: 1024)
         print(String(format: "sgemm 1024^3: %.1f GFLOP/s (%d threads), %.1f GFLOP/s (1 thread); kernels: %@",
-                     gemm, threads, gemm1, kernelsUseAVX2 ? "AVX2+FMA" : "portable"))
+                     gemm, threads, gemm1, KernelBuild.current.description))
         let names = models.split(separator: ",").map(String.init)
         var paths: [String: String] = [:]
         let runners = try names.map { name -> TileBatchRunner in

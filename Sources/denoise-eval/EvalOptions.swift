@@ -11,10 +11,10 @@ struct EvalOptions: ParsableArguments {
     var model = "quality"
 
     @Option(name: .long, help: "Tile side in pixels (a multiple of the model's window x 2^levels).")
-    var tile: Int = 128
+    var tile: Int = Denoiser.defaultTileSize
 
     @Option(name: .long, help: "Overlap between neighbouring tiles in pixels.")
-    var overlap: Int = 32
+    var overlap: Int = Denoiser.defaultOverlap
 
     @Option(name: .long, help: "Worker threads (default: all cores).")
     var threads: Int?

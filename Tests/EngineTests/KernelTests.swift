@@ -1,8 +1,10 @@
 import Engine
 import Testing
 
-/// Each fast kernel against its naive twin in `Reference`, on seeded random data.
-@Suite struct KernelTests {
+/// Each fast kernel against its naive twin in `Reference`, on seeded random data. Kernels with several
+/// compiled builds (AVX-512, AVX2+FMA, portable) are checked in every build this CPU can run; the suite
+/// is serialized because the build is selected process-wide.
+@Suite(.serialized) struct KernelTests {
     /// Max abs error allowed between fast (float32, reordered sums) and reference (Double) kernels,
     /// for values of order 1.
     static let tolerance: Float = 1e-4
@@ -54,41 +56,51 @@ import Testing
         expectClose(y, Reference.convTranspose2x2(x, height: h, width: w, weight: up.weight, bias: up.bias), "transposed conv")
     }
 
-    @Test(arguments: [3, 5])
-    mutating func depthwise(kernel: Int) {
+    @Test(arguments: KernelBuild.supported, [3, 5])
+    mutating func depthwise(build: KernelBuild, kernel: Int) {
+        KernelBuild.with(build) { checkDepthwise(kernel: kernel, build: build) }
+    }
+
+    mutating func checkDepthwise(kernel: Int, build: KernelBuild) {
         let (h, w, c) = (9, 11, 20)
         let x = random(h * w * c)
         let conv = DepthwiseConv(weight: tensor([kernel, kernel, c]), bias: tensor([c]))
         var y = [Float](repeating: .nan, count: h * w * c)
         conv(x, height: h, width: w, into: &y)
-        expectClose(y, Reference.depthwiseConv(x, height: h, width: w, weight: conv.weight, bias: conv.bias), "depthwise \(kernel)")
+        expectClose(y, Reference.depthwiseConv(x, height: h, width: w, weight: conv.weight, bias: conv.bias), "depthwise \(kernel) (\(build))")
         conv(x, height: h, width: w, into: &y, gelu: true)
         expectClose(y, Reference.gelu(Reference.depthwiseConv(x, height: h, width: w, weight: conv.weight, bias: conv.bias)),
-                    "depthwise \(kernel) + GELU")
+                    "depthwise \(kernel) + GELU (\(build))")
     }
 
-    @Test mutating func layerNorm() {
+    @Test(arguments: KernelBuild.supported)
+    mutating func layerNorm(build: KernelBuild) {
+        KernelBuild.with(build) { checkLayerNorm(build: build) }
+    }
+
+    mutating func checkLayerNorm(build: KernelBuild) {
         let (rows, c) = (50, 24)
         let x = random(rows * c, scale: 3).map { $0 + 2 }
         let norm = LayerNorm(weight: tensor([c], scale: 1), bias: tensor([c]))
         var y = [Float](repeating: .nan, count: rows * c)
         norm(x, rows: rows, into: &y)
-        expectClose(y, Reference.layerNorm(x, rows: rows, weight: norm.weight, bias: norm.bias), "layer norm")
+        expectClose(y, Reference.layerNorm(x, rows: rows, weight: norm.weight, bias: norm.bias), "layer norm (\(build))")
 
         let residual = random(rows * c)
         var summed = x
         norm.addingResidual(residual, to: &summed, rows: rows, into: &y)
         let expectedSum = zip(x, residual).map { $0 + $1 }
-        expectClose(summed, expectedSum, "residual add")
-        expectClose(y, Reference.layerNorm(expectedSum, rows: rows, weight: norm.weight, bias: norm.bias), "add + layer norm")
+        expectClose(summed, expectedSum, "residual add (\(build))")
+        expectClose(y, Reference.layerNorm(expectedSum, rows: rows, weight: norm.weight, bias: norm.bias), "add + layer norm (\(build))")
     }
 
-    @Test mutating func geluAcrossItsRange() {
+    @Test(arguments: KernelBuild.supported)
+    mutating func geluAcrossItsRange(build: KernelBuild) {
         var x = random(4000, scale: 9)
         x += [0, -0.0, 1e-8, -12, 12, 30, -30]
         var y = x
-        gelu(&y, count: y.count)
-        expectClose(y, Reference.gelu(x), "gelu")
+        KernelBuild.with(build) { gelu(&y, count: y.count) }
+        expectClose(y, Reference.gelu(x), "gelu (\(build))")
     }
 
     @Test mutating func eca() {
@@ -102,19 +114,33 @@ import Testing
     }
 
     /// Plain, shifted (masked) and whole-grid windows, one and several heads.
-    @Test(arguments: [(16, 16, 8, 1, 4, 0), (16, 16, 8, 2, 4, 2), (24, 16, 12, 3, 8, 4), (4, 4, 8, 2, 8, 4)])
-    mutating func windowAttention(h: Int, w: Int, c: Int, heads: Int, window: Int, shift: Int) {
+    @Test(arguments: KernelBuild.supported,
+          [(16, 16, 8, 1, 4, 0), (16, 16, 8, 2, 4, 2), (24, 16, 12, 3, 8, 4), (4, 4, 8, 2, 8, 4)])
+    mutating func windowAttention(build: KernelBuild, shape: (Int, Int, Int, Int, Int, Int)) {
+        let (h, w, c, heads, window, shift) = shape
         let qkv = random(h * w * 3 * c, scale: 2)
         let table = tensor([(2 * window - 1) * (2 * window - 1), heads], scale: 1)
         let geometry = windowGeometry(height: h, width: w, window: window, shift: shift)
         let bias = relativePositionBias(table: table, window: window, effectiveWindow: geometry.window)
         var out = [Float](repeating: .nan, count: h * w * c)
         var scratch = [Float](repeating: 0, count: windowAttentionScratchCount(channels: c, window: geometry.window))
-        Engine.windowAttention(qkv: qkv, into: &out, height: h, width: w, channels: c, heads: heads,
-                               window: geometry.window, shift: geometry.shift, bias: bias, scratch: &scratch)
+        KernelBuild.with(build) {
+            Engine.windowAttention(qkv: qkv, into: &out, height: h, width: w, channels: c, heads: heads,
+                                   window: geometry.window, shift: geometry.shift, bias: bias, scratch: &scratch)
+        }
         let expected = Reference.windowAttention(qkv: qkv, height: h, width: w, channels: c, heads: heads,
                                                  window: window, shift: shift, biasTable: table)
-        expectClose(out, expected, "attention \(h)x\(w) window \(window) shift \(shift)")
+        expectClose(out, expected, "attention \(h)x\(w) window \(window) shift \(shift) (\(build))")
+    }
+
+    @Test func selectingABuildIsScopedAndClamped() {
+        let best = KernelBuild.current
+        #expect(KernelBuild.supported.last == best)
+        for build in KernelBuild.supported {
+            #expect(KernelBuild.with(build) { KernelBuild.current } == build)
+            #expect(KernelBuild.current == best)
+        }
+        #expect(KernelBuild.with(.avx512) { KernelBuild.current } <= best)  // never above what the CPU runs
     }
 
     @Test func workspaceReusesSlots() {

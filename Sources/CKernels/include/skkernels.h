@@ -1,6 +1,7 @@
 // Fast CPU kernels of the engine, channel-last layout: a token grid (H, W, C) is H*W rows of C floats.
 // Each kernel has a naive Swift twin in Sources/Engine/Reference that the tests compare it with.
-// Every entry point dispatches once to an AVX2+FMA build when the CPU has it, else a portable build.
+// Every entry point runs the best build this CPU supports (AVX-512, AVX2+FMA, portable), or the one
+// sk_set_kernel_level chose.
 #pragma once
 #include <stddef.h>
 
@@ -41,8 +42,14 @@ void sk_window_attention(const float *qkv, float *out, int h, int w, int c, int 
                          const float *bias, float *scratch);
 /// Floats of scratch sk_window_attention needs.
 long sk_window_attention_scratch(int c, int ws);
-/// 1 when the AVX2+FMA build is in use (for the benchmark's report).
-int sk_uses_avx2(void);
+enum { SK_LEVEL_PORTABLE = 0, SK_LEVEL_AVX2 = 1, SK_LEVEL_AVX512 = 2 };
+/// The build the kernels run now (SK_LEVEL_*).
+int sk_kernel_level(void);
+/// The best build this CPU supports.
+int sk_max_kernel_level(void);
+/// Selects a build (clamped to what the CPU supports) and returns the one selected. For tests and
+/// benchmarks that compare builds; not meant to change while kernels run on other threads.
+int sk_set_kernel_level(int level);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,37 @@
+import CKernels
+
+/// Which compiled build of the C kernels runs: each kernel body is compiled for AVX-512, AVX2+FMA and
+/// portable C, and the best one the CPU supports is chosen on first use.
+public enum KernelBuild: Int, CaseIterable, Comparable, Sendable, CustomStringConvertible {
+    case portable = 0   // SK_LEVEL_PORTABLE
+    case avx2 = 1       // SK_LEVEL_AVX2 (with FMA)
+    case avx512 = 2     // SK_LEVEL_AVX512 (F, VL, BW, DQ)
+
+    /// The build in use.
+    public static var current: KernelBuild { KernelBuild(rawValue: Int(sk_kernel_level())) ?? .portable }
+
+    /// Every build this CPU can run, slowest first.
+    public static var supported: [KernelBuild] { allCases.filter { $0.rawValue <= Int(sk_max_kernel_level()) } }
+
+    /// Selects `build` (clamped to what the CPU supports) for everything that follows.
+    public static func select(_ build: KernelBuild) { sk_set_kernel_level(Int32(build.rawValue)) }
+
+    /// Runs `body` with `build` selected (tests and benchmarks compare builds); restores the previous
+    /// one afterwards. Not for use while other threads run kernels.
+    public static func with<T>(_ build: KernelBuild, _ body: () throws -> T) rethrows -> T {
+        let previous = current
+        sk_set_kernel_level(Int32(build.rawValue))
+        defer { sk_set_kernel_level(Int32(previous.rawValue)) }
+        return try body()
+    }
+
+    public static func < (a: KernelBuild, b: KernelBuild) -> Bool { a.rawValue < b.rawValue }
+
+    public var description: String {
+        switch self {
+        case .portable: "portable"
+        case .avx2: "AVX2+FMA"
+        case .avx512: "AVX-512"
+        }
+    }
+}
