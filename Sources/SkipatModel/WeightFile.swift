@@ -66,7 +66,7 @@ public struct SafetensorsArchive: Sendable {
             throw WeightFileError(file: source, problem: "tensor '\(name)' has shape \(entry.shape), expected \(shape)")
         }
         var values = [Float](repeating: 0, count: entry.shape.reduce(1, *))
-        values.withUnsafeMutableBytes { data.copyBytes(to: $0, from: entry.range) }
+        _ = values.withUnsafeMutableBytes { data.copyBytes(to: $0, from: entry.range) }
         #if _endian(big)
         values = values.map { Float(bitPattern: UInt32(littleEndian: $0.bitPattern)) }
         #endif
