@@ -2,9 +2,11 @@
 
     python3 Scripts/train.py --preset quality --threads 1
 
-Resumable: every --save-minutes the full state goes to <work>/<preset>.ckpt.pt and a compact resume
-file (model fp32, EMA and Adam moments in 16-bit) to Scripts/training/<preset>.resume.pt, which is
-committed so a later session on a fresh machine continues the same schedule. The EMA weights are
+Resumable: every --save-minutes (and on SIGTERM/SIGINT) a compact resume file (model fp32, EMA fp16,
+Adam moments bf16; ~14 MB for the quality presets) goes to Scripts/training/<preset>.resume.pt, which is
+committed so a later session on a fresh machine continues the same schedule. Each session can run its
+own warm-up + cosine cycle that ends within its budget (`--new-cycle --steps END`): annealed weights at
+the end of every session, and the next session warm-restarts from them. The EMA weights are
 exported to Sources/DenoiseModels/Weights/<preset>.safetensors after every validation.
 Nothing under val/ feeds training: CBSD68 is only measured (PSNR after rounding to 8 bits).
 """
@@ -94,24 +96,26 @@ def validate(model, images, sigma: float, seed: int = 0) -> float:
 
 
 def learning_rate(step: int, args) -> float:
+    """Linear warm-up, then cosine decay to min_lr, over the cycle [args.cycle_start, args.steps)."""
+    step -= args.cycle_start
     if step < args.warmup:
         return args.lr * (step + 1) / args.warmup
-    t = min(1.0, (step - args.warmup) / max(1, args.steps - args.warmup))
+    t = min(1.0, (step - args.warmup) / max(1, args.steps - args.cycle_start - args.warmup))
     return args.min_lr + 0.5 * (args.lr - args.min_lr) * (1 + math.cos(math.pi * t))
 
 
-def save_resume(path: Path, model, ema, opt, step: int, best: float):
+def save_resume(path: Path, model, ema, opt, step: int, best: float, cycle_start: int):
     """Compact resume file: model fp32, EMA fp16, Adam moments bf16."""
     half = lambda sd, dt: {k: v.to(dt) for k, v in sd.items()}  # noqa: E731
     moments = {k: {"exp_avg": s["exp_avg"].to(torch.bfloat16), "exp_avg_sq": s["exp_avg_sq"].to(torch.bfloat16),
                    "step": s["step"]} for k, s in opt.state_dict()["state"].items()}
     tmp = path.with_suffix(".tmp")
     torch.save({"model": model.state_dict(), "ema": half(ema.state_dict(), torch.float16),
-                "moments": moments, "step": step, "best": best}, tmp)
+                "moments": moments, "step": step, "best": best, "cycle_start": cycle_start}, tmp)
     os.replace(tmp, path)
 
 
-def load_resume(path: Path, model, ema, opt) -> tuple[int, float]:
+def load_resume(path: Path, model, ema, opt) -> tuple[int, float, int]:
     state = torch.load(path, map_location="cpu")
     model.load_state_dict(state["model"])
     ema.load_state_dict({k: v.float() for k, v in state["ema"].items()})
@@ -119,19 +123,22 @@ def load_resume(path: Path, model, ema, opt) -> tuple[int, float]:
     opt_state["state"] = {k: {"exp_avg": s["exp_avg"].float(), "exp_avg_sq": s["exp_avg_sq"].float(),
                               "step": s["step"]} for k, s in state["moments"].items()}
     opt.load_state_dict(opt_state)
-    return state["step"], state["best"]
+    return state["step"], state["best"], state.get("cycle_start", 0)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--preset", choices=sorted(PRESETS), required=True)
     ap.add_argument("--data", type=Path, default=DATA)
-    ap.add_argument("--steps", type=int, default=30000, help="length of the cosine schedule")
+    ap.add_argument("--steps", type=int, default=30000, help="step at which the current cosine cycle ends")
+    ap.add_argument("--new-cycle", action="store_true",
+                    help="start a new warm-up + cosine cycle at the resumed step, ending at --steps (a warm "
+                         "restart: each session can anneal within its own budget and the next one goes on)")
     ap.add_argument("--batch", type=int, help="crops per step (default: the preset's recipe)")
     ap.add_argument("--crop", type=int, help="crop side (default: the preset's recipe)")
     ap.add_argument("--lr", type=float, default=5e-4)
     ap.add_argument("--min-lr", type=float, default=1e-6)
-    ap.add_argument("--warmup", type=int, default=300)
+    ap.add_argument("--warmup", type=int, default=300, help="warm-up steps at the start of a cycle")
     ap.add_argument("--max-sigma", type=float, default=55.0)
     ap.add_argument("--gray-fraction", type=float, default=0.1, help="share of crops made gray (equal planes)")
     ap.add_argument("--ema", type=float, default=0.999)
@@ -160,12 +167,17 @@ def main():
     model = SkipatDenoiser(cfg)
     ema = copy.deepcopy(model).requires_grad_(False)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.99), weight_decay=0.02)
-    step, best = 0, -1.0
+    step, best, args.cycle_start = 0, -1.0, 0
     if resume_path.exists():
-        step, best = load_resume(resume_path, model, ema, opt)
+        step, best, args.cycle_start = load_resume(resume_path, model, ema, opt)
         rng.seed(args.seed * 1_000_003 + step)
         torch.manual_seed(args.seed * 1_000_003 + step)
-        print(f"resumed {args.preset} at step {step} (best val {best:.3f} dB)")
+        if args.new_cycle:
+            args.cycle_start = step
+        print(f"resumed {args.preset} at step {step} (best val {best:.3f} dB); cycle {args.cycle_start}-{args.steps}")
+    if step >= args.steps:
+        raise SystemExit(f"{args.preset} is at step {step}, past --steps {args.steps}: pass a larger --steps "
+                         f"(with --new-cycle to warm up again)")
 
     images = load_training_images(args.data, args.downscale_jpeg)
     val_images = load_validation_images(args.data, args.val_images)
@@ -224,7 +236,7 @@ def main():
                                                    "val_cbsd68_sigma25_subset": f"{val:.3f}"})
             losses, t_step = [], time.time()
         if time.time() - last_save > args.save_minutes * 60 or step == args.steps or stopping:
-            save_resume(resume_path, model, ema, opt, step, best)
+            save_resume(resume_path, model, ema, opt, step, best, args.cycle_start)
             last_save = time.time()
         if stopping:
             break
