@@ -17,6 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PRESETS = ("quality", "quality-baseline", "fast")
+SAME_STEP_SLACK = 10
 
 
 def read_log(path: Path) -> list[dict]:
@@ -44,14 +45,21 @@ def markdown(logs: dict[str, list[dict]]) -> str:
         lines.append(f"| `{name}` | {last['step']} | {last['val']:.3f} | {last['hours']:.2f} | "
                      f"{last['step'] / max(last['hours'], 1e-9):.0f} |")
     if "quality" in logs and "quality-baseline" in logs:
-        skipat = {r["step"]: r for r in logs["quality"]}
-        baseline = {r["step"]: r for r in logs["quality-baseline"]}
-        common = sorted(set(skipat) & set(baseline))
+        # Pairs of validations at the same step, give or take a few steps (a run stopped by SIGTERM
+        # validates where it stopped).
+        pairs, used = [], set()
+        for a in logs["quality"]:
+            near = [b for b in logs["quality-baseline"] if abs(a["step"] - b["step"]) <= SAME_STEP_SLACK]
+            if near:
+                b = min(near, key=lambda b: abs(a["step"] - b["step"]))
+                if b["step"] not in used:
+                    used.add(b["step"])
+                    pairs.append((a, b))
         lines += ["", "## SKIPAT vs baseline at equal steps (identical recipe and schedule)", "",
                   "| step | quality (SKIPAT) | quality-baseline | difference | CPU-hours SKIPAT / baseline |",
                   "|---:|---:|---:|---:|---|"]
-        for step in common:
-            a, b = skipat[step], baseline[step]
+        for a, b in pairs:
+            step = str(a["step"]) if a["step"] == b["step"] else f"{a['step']} / {b['step']}"
             lines.append(f"| {step} | {a['val']:.3f} | {b['val']:.3f} | {a['val'] - b['val']:+.3f} | "
                          f"{a['hours']:.2f} / {b['hours']:.2f} |")
     lines += ["", "![training curves](training_curves.png)", ""]
