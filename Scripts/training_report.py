@@ -55,13 +55,15 @@ def markdown(logs: dict[str, list[dict]]) -> str:
                 if b["step"] not in used:
                     used.add(b["step"])
                     pairs.append((a, b))
-        lines += ["", "## SKIPAT vs baseline at equal steps (identical recipe and schedule)", "",
-                  "| step | quality (SKIPAT) | quality-baseline | difference | CPU-hours SKIPAT / baseline |",
-                  "|---:|---:|---:|---:|---|"]
+        lines += ["", "## SKIPAT vs baseline at equal steps", "",
+                  "Same recipe (data, crops, loss, optimiser, EMA); the learning rate at a step can differ a "
+                  "little where a run was restarted with another cycle length, so it is shown.", "",
+                  "| step | quality (SKIPAT) | quality-baseline | difference | lr SKIPAT / baseline | "
+                  "CPU-hours SKIPAT / baseline |", "|---:|---:|---:|---:|---|---|"]
         for a, b in pairs:
             step = str(a["step"]) if a["step"] == b["step"] else f"{a['step']} / {b['step']}"
             lines.append(f"| {step} | {a['val']:.3f} | {b['val']:.3f} | {a['val'] - b['val']:+.3f} | "
-                         f"{a['hours']:.2f} / {b['hours']:.2f} |")
+                         f"{a['lr']:.2e} / {b['lr']:.2e} | {a['hours']:.2f} / {b['hours']:.2f} |")
     lines += ["", "![training curves](training_curves.png)", ""]
     for name, rows in logs.items():
         lines += [f"## `{name}`", "", "| step | lr | val (dB) | CPU-hours | logged |", "|---:|---:|---:|---:|---|"]
