@@ -186,7 +186,7 @@ def main():
     log = open(log_path, "a", newline="")
     writer = csv.writer(log)
     if new_log:
-        writer.writerow(["step", "lr", "loss", "val_psnr_sigma25", "seconds_per_step", "wall_time"])
+        writer.writerow(["step", "lr", "loss", "val_psnr_sigma25", "seconds_per_step", "wall_time", "threads"])
 
     # SIGTERM/SIGINT: finish the step, validate, export and save, then exit (a session ending cleanly).
     stop_requested = []
@@ -228,7 +228,7 @@ def main():
             val = validate(ema, val_images, 25.0)
             best = max(best, val)
             writer.writerow([step, f"{lr:.3e}", f"{np.mean(losses):.5f}", f"{val:.3f}", f"{sec:.3f}",
-                             time.strftime("%Y-%m-%dT%H:%M:%S")])
+                             time.strftime("%Y-%m-%dT%H:%M:%S"), args.threads])
             log.flush()
             print(f"step {step} lr {lr:.2e} loss {np.mean(losses):.5f} val25 {val:.3f} dB ({sec:.2f} s/step)",
                   flush=True)

@@ -4,9 +4,9 @@
 
 Writes OUT/training.md (validation PSNR per step, the SKIPAT-vs-baseline comparison at equal steps, and
 the CPU-hours spent) and OUT/training_curves.png (validation PSNR against steps and against CPU-hours).
-CPU-hours are summed from the logged (wall-clock) seconds per step; every run so far used one thread per
-trainer (`--threads 1`), so they count one core for the trainer's whole run time, including the time it
-waited for a core shared with other trainers or builds: an upper bound on the compute actually used. The validation column is the
+CPU-hours are summed from the logged (wall-clock) seconds per step times the trainer's threads, so they
+count the trainer's cores for its whole run time, including time spent waiting for cores shared with
+other trainers or builds: an upper bound on the compute actually used. The validation column is the
 trainer's own: EMA weights, 12 CBSD68 images, sigma 25, PSNR after rounding to 8 bits.
 """
 from __future__ import annotations
@@ -26,7 +26,8 @@ def read_log(path: Path) -> list[dict]:
     with open(path) as f:
         for row in csv.DictReader(f):
             step = int(row["step"])
-            hours += max(0, step - last_step) * float(row["seconds_per_step"]) / 3600
+            threads = int(row.get("threads") or 1)
+            hours += max(0, step - last_step) * float(row["seconds_per_step"]) * threads / 3600
             last_step = step
             rows = [r for r in rows if r["step"] != step]
             rows.append({"step": step, "lr": float(row["lr"]), "val": float(row["val_psnr_sigma25"]),
@@ -37,7 +38,7 @@ def read_log(path: Path) -> list[dict]:
 def markdown(logs: dict[str, list[dict]]) -> str:
     lines = ["# Training curves", "",
              "Validation PSNR (dB) of the EMA weights on the trainer's 12-image CBSD68 subset at sigma 25 "
-             "(validation only: nothing under val/ feeds training). CPU-hours: wall-clock hours of a one-thread "
+             "(validation only: nothing under val/ feeds training). CPU-hours: wall-clock hours x threads of the "
              "trainer on the shared 2-core machine (an upper bound on compute used).", "",
              "| preset | last step | last val | CPU-hours | steps/CPU-hour |", "|---|---:|---:|---:|---:|"]
     for name, rows in logs.items():
