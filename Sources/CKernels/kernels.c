@@ -1,6 +1,7 @@
 #include "skkernels.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <string.h>
 
 // The kernel bodies are compiled once per instruction set and chosen at run time, so the package needs
@@ -36,19 +37,26 @@ static int best_level(void) {
     return SK_LEVEL_PORTABLE;
 }
 
-static int level = -1;  // chosen on first use; a benign race (every thread computes the same value)
+// Chosen on first use (every thread computes the same value). Atomic because tests switch it while other
+// test suites run kernels: those calls then get one build or the other, each correct on its own.
+static _Atomic int level = -1;
 
 int sk_max_kernel_level(void) { return best_level(); }
 
 int sk_kernel_level(void) {
-    if (level < 0) level = best_level();
-    return level;
+    int current = atomic_load_explicit(&level, memory_order_relaxed);
+    if (current < 0) {
+        current = best_level();
+        atomic_store_explicit(&level, current, memory_order_relaxed);
+    }
+    return current;
 }
 
 int sk_set_kernel_level(int requested) {
     int best = best_level();
-    level = requested < SK_LEVEL_PORTABLE ? SK_LEVEL_PORTABLE : (requested > best ? best : requested);
-    return level;
+    int chosen = requested < SK_LEVEL_PORTABLE ? SK_LEVEL_PORTABLE : (requested > best ? best : requested);
+    atomic_store_explicit(&level, chosen, memory_order_relaxed);
+    return chosen;
 }
 
 #ifdef SK_HAVE_X86_BUILDS

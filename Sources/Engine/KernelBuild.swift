@@ -17,11 +17,11 @@ public enum KernelBuild: Int, CaseIterable, Comparable, Sendable, CustomStringCo
     public static func select(_ build: KernelBuild) { sk_set_kernel_level(Int32(build.rawValue)) }
 
     /// Runs `body` with `build` selected (tests and benchmarks compare builds); restores the previous
-    /// one afterwards. Not for use while other threads run kernels.
+    /// one afterwards. The selection is process-wide: kernels other threads call meanwhile run in it too.
     public static func with<T>(_ build: KernelBuild, _ body: () throws -> T) rethrows -> T {
         let previous = current
-        sk_set_kernel_level(Int32(build.rawValue))
-        defer { sk_set_kernel_level(Int32(previous.rawValue)) }
+        select(build)
+        defer { select(previous) }
         return try body()
     }
 

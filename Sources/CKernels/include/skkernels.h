@@ -48,7 +48,7 @@ int sk_kernel_level(void);
 /// The best build this CPU supports.
 int sk_max_kernel_level(void);
 /// Selects a build (clamped to what the CPU supports) and returns the one selected. For tests and
-/// benchmarks that compare builds; not meant to change while kernels run on other threads.
+/// benchmarks that compare builds; kernels already running on other threads finish in their build.
 int sk_set_kernel_level(int level);
 
 #ifdef __cplusplus
