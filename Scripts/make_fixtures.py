@@ -1,4 +1,4 @@
-"""Regenerate the Swift parity fixtures: tiny random models (SKIPAT and baseline), one input tile,
+"""Regenerate the Swift parity fixtures: tiny random models (SKIPAT, baseline, SKIPAT with network-order shifts), one input tile,
 every named intermediate activation and the output of the PyTorch reference.
 
     python3 Scripts/make_fixtures.py            # writes Tests/SkipatModelTests/Fixtures/
@@ -21,15 +21,18 @@ OUT = Path(__file__).resolve().parent.parent / "Tests" / "SkipatModelTests" / "F
 # width 4, two levels, 4x4 windows: a 32x32 tile has shifted, masked windows at every level
 # (32, 16, 8 tokens a side), and a 16x16 tile exercises the whole-grid window (4x4 at the bottleneck).
 TINY = dict(width=4, levels=2, depth=2, window=4)
-VARIANTS = {"tiny-skipat": [1], "tiny-baseline": []}
+# tiny-skipat-shifted alternates shifts across the network (shift_order "network"): with one attention
+# block per stage, encoder 1 and decoder 1 get shifted windows and the other stages plain ones.
+VARIANTS = {"tiny-skipat": dict(phi_blocks=[1]), "tiny-baseline": dict(phi_blocks=[]),
+            "tiny-skipat-shifted": dict(phi_blocks=[1], shift_order="network")}
 SIZES = (32, 16)
 
 
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
-    for name, phi_blocks in VARIANTS.items():
+    for name, variant in VARIANTS.items():
         torch.manual_seed(1234)
-        model = SkipatDenoiser(SkipatConfig(**TINY, phi_blocks=phi_blocks)).eval()
+        model = SkipatDenoiser(SkipatConfig(**TINY, **variant)).eval()
         with torch.no_grad():
             for p in model.parameters():
                 p.add_(torch.randn_like(p) * 0.2)

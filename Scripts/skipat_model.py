@@ -31,6 +31,11 @@ class SkipatConfig:
     phi_ratio: int = 2       # Phi hidden = phi_ratio * width
     phi_kernel: int = 5      # Phi depthwise kernel
     phi_blocks: list[int] = field(default_factory=lambda: [1])  # blocks (per stage) that use Phi
+    # Which attention blocks use shifted windows: "block" = odd blocks of every stage (Swin, Uformer);
+    # "network" = the network's attention blocks taken in forward order alternate plain/shifted, Phi
+    # blocks not counted, so a SKIPAT stage whose only attention is block 0 still gets shifted windows
+    # in every second stage. The two agree when every stage has an even number of attention blocks.
+    shift_order: str = "block"
     in_channels: int = 4     # RGB + noise-level plane
     out_channels: int = 3
 
@@ -40,6 +45,18 @@ class SkipatConfig:
     @staticmethod
     def from_json(text: str) -> "SkipatConfig":
         return SkipatConfig(**json.loads(text))
+
+    def window_shift(self, stage: int, block: int) -> int:
+        """Shift of block `block` in stage `stage` (forward order: encoders, bottleneck, decoders L-1..0)."""
+        if block in self.phi_blocks:
+            return 0
+        if self.shift_order == "block":
+            shifted = block % 2 == 1
+        else:
+            attention_per_stage = self.depth - len(set(self.phi_blocks))
+            earlier_in_stage = sum(1 for j in range(block) if j not in self.phi_blocks)
+            shifted = (stage * attention_per_stage + earlier_in_stage) % 2 == 1
+        return self.window // 2 if shifted else 0
 
     @property
     def multiple(self) -> int:
@@ -181,10 +198,10 @@ class Phi(nn.Module):
 class TransformerBlock(nn.Module):
     """x = x + A(LN(x)); x = x + LeFF(LN(x)). A is W-MSA, or Phi(previous A output) for SKIPAT blocks."""
 
-    def __init__(self, width: int, heads: int, cfg: SkipatConfig, index: int):
+    def __init__(self, width: int, heads: int, cfg: SkipatConfig, index: int, shift: int):
         super().__init__()
         self.uses_phi = index in cfg.phi_blocks
-        self.shift = cfg.window // 2 if index % 2 == 1 else 0
+        self.shift = shift
         if self.uses_phi:
             self.phi = Phi(width, cfg.phi_ratio * width, cfg.phi_kernel)
         else:
@@ -201,9 +218,11 @@ class TransformerBlock(nn.Module):
 
 
 class Stage(nn.Module):
-    def __init__(self, width: int, heads: int, cfg: SkipatConfig):
+    def __init__(self, width: int, heads: int, cfg: SkipatConfig, position: int):
+        """position: the stage's index in forward order (encoders 0..L-1, bottleneck L, decoder i at 2L-i)."""
         super().__init__()
-        self.blocks = nn.ModuleList(TransformerBlock(width, heads, cfg, j) for j in range(cfg.depth))
+        self.blocks = nn.ModuleList(TransformerBlock(width, heads, cfg, j, cfg.window_shift(position, j))
+                                    for j in range(cfg.depth))
 
     def forward(self, x: torch.Tensor, trace: dict | None = None, name: str = "") -> torch.Tensor:
         z = None
@@ -219,19 +238,21 @@ class SkipatDenoiser(nn.Module):
         super().__init__()
         if cfg.depth < 1 or 0 in cfg.phi_blocks or any(j >= cfg.depth for j in cfg.phi_blocks):
             raise ValueError(f"phi_blocks {cfg.phi_blocks} must lie in 1..depth-1 (depth {cfg.depth})")
+        if cfg.shift_order not in ("block", "network"):
+            raise ValueError(f"shift_order {cfg.shift_order!r} must be 'block' or 'network'")
         self.cfg = cfg
         c, n = cfg.width, cfg.levels
         self.input_proj = nn.Conv2d(cfg.in_channels, c, 3, padding=1)                      # (C, 4, 3, 3)
-        self.encoders = nn.ModuleList(Stage(c * 2 ** i, 2 ** i, cfg) for i in range(n))
+        self.encoders = nn.ModuleList(Stage(c * 2 ** i, 2 ** i, cfg, i) for i in range(n))
         self.downs = nn.ModuleList(nn.Conv2d(c * 2 ** i, c * 2 ** (i + 1), 4, stride=2, padding=1)
                                    for i in range(n))
-        self.bottleneck = Stage(c * 2 ** n, 2 ** n, cfg)
+        self.bottleneck = Stage(c * 2 ** n, 2 ** n, cfg, n)
         # Uformer layout: decoder i receives the stage below (bottleneck, or decoder i+1 at width
         # 2*C*2^(i+1)), upsamples it to C*2^i and concatenates encoder i's skip -> width 2*C*2^i.
         self.ups = nn.ModuleList(
             nn.ConvTranspose2d(c * 2 ** n if i == n - 1 else 2 * c * 2 ** (i + 1), c * 2 ** i, 2, stride=2)
             for i in range(n))
-        self.decoders = nn.ModuleList(Stage(2 * c * 2 ** i, 2 * 2 ** i, cfg) for i in range(n))
+        self.decoders = nn.ModuleList(Stage(2 * c * 2 ** i, 2 * 2 ** i, cfg, 2 * n - i) for i in range(n))
         self.output_proj = nn.Conv2d(2 * c, cfg.out_channels, 3, padding=1)                # (3, 2C, 3, 3)
         self.apply(self._init)
 
@@ -316,6 +337,9 @@ PRESETS = {
     "quality": SkipatConfig(width=16, levels=3, depth=2, window=16, phi_blocks=[1]),
     "quality-baseline": SkipatConfig(width=16, levels=3, depth=2, window=16, phi_blocks=[]),
     "fast": SkipatConfig(width=8, levels=2, depth=2, window=8, phi_blocks=[1]),
+    # Candidate to replace "quality": the same network with shifted windows in every second stage's
+    # attention block (shift_order "network"), so SKIPAT keeps Swin's cross-window exchange.
+    "quality-shifted": SkipatConfig(width=16, levels=3, depth=2, window=16, phi_blocks=[1], shift_order="network"),
 }
 
 

@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RECIPES = {
     "quality": {"crop": 128, "batch": 4},
     "quality-baseline": {"crop": 128, "batch": 4},
+    "quality-shifted": {"crop": 128, "batch": 4},
     "fast": {"crop": 64, "batch": 16},
 }
 DATA = ROOT.parent / "shared" / "data"
@@ -148,6 +149,9 @@ def main():
     ap.add_argument("--save-minutes", type=float, default=10.0)
     ap.add_argument("--downscale-jpeg", action="store_true")
     ap.add_argument("--stop-after-minutes", type=float, default=1e9)
+    ap.add_argument("--stop-step", type=int, default=None,
+                    help="stop (validate, export, save) at this step without ending the cycle there, e.g. to "
+                         "compare two presets at equal steps on one schedule")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
     recipe = RECIPES[args.preset]
@@ -222,7 +226,8 @@ def main():
         step += 1
         losses.append(loss.item())
 
-        stopping = bool(stop_requested) or time.time() - start > args.stop_after_minutes * 60
+        stopping = (bool(stop_requested) or time.time() - start > args.stop_after_minutes * 60
+                    or step == args.stop_step)
         if step % args.val_every == 0 or step == args.steps or stopping:
             sec = (time.time() - t_step) / len(losses)
             val = validate(ema, val_images, 25.0)

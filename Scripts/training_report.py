@@ -16,7 +16,7 @@ import csv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PRESETS = ("quality", "quality-baseline", "fast")
+PRESETS = ("quality", "quality-baseline", "quality-shifted", "fast")
 SAME_STEP_SLACK = 10
 
 

@@ -11,19 +11,31 @@
 #define SK_HAVE_X86_BUILDS 1
 #pragma clang attribute push(__attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma"))), apply_to = function)
 #define SK_NAME(f) f##_avx512
+#define SK_LINEAR_MR 8  // 8 rows x 2 panels: 16 of the 32 zmm registers accumulate
+#define SK_LINEAR_PN 2
 #include "kernels_impl.h"
+#undef SK_LINEAR_MR
+#undef SK_LINEAR_PN
 #undef SK_NAME
 #pragma clang attribute pop
 
 #pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
 #define SK_NAME(f) f##_avx2
+#define SK_LINEAR_MR 6  // 6 rows x 1 panel (2 ymm each): 12 of the 16 ymm registers accumulate
+#define SK_LINEAR_PN 1
 #include "kernels_impl.h"
+#undef SK_LINEAR_MR
+#undef SK_LINEAR_PN
 #undef SK_NAME
 #pragma clang attribute pop
 #endif
 
 #define SK_NAME(f) f##_portable
+#define SK_LINEAR_MR 2  // SSE: 2 rows x 1 panel = 8 xmm accumulators
+#define SK_LINEAR_PN 1
 #include "kernels_impl.h"
+#undef SK_LINEAR_MR
+#undef SK_LINEAR_PN
 #undef SK_NAME
 
 static int best_level(void) {
@@ -158,4 +170,18 @@ void sk_eca(float *x, long rows, int c, const float *w3, float *scratch) {
     }
     for (long r = 0; r < rows; r++)
         for (int ch = 0; ch < c; ch++) x[r * c + ch] *= gate[ch];
+}
+
+void sk_pack_linear(const float *weight, const float *bias, int n, int k, float *panels, float *bias16) {
+    int np = (n + 15) / 16;
+    memset(panels, 0, sizeof(float) * (size_t)np * 16 * (size_t)k);
+    memset(bias16, 0, sizeof(float) * (size_t)np * 16);
+    for (int j = 0; j < n; j++) {
+        for (int kk = 0; kk < k; kk++) panels[((long)(j / 16) * k + kk) * 16 + j % 16] = weight[(long)j * k + kk];
+        if (bias) bias16[j] = bias[j];
+    }
+}
+
+void sk_linear(const float *x, long rows, int k, const float *panels, const float *bias16, int n, float *y, int gelu) {
+    DISPATCH(linear, x, rows, k, panels, bias16, n, y, gelu);
 }

@@ -15,6 +15,10 @@
 typedef float sk_v8 __attribute__((vector_size(32), aligned(4), may_alias));
 #define sk_load8(p) (*(const sk_v8 *)(p))
 #define sk_store8(p, v) (*(sk_v8 *)(p) = (v))
+// 16 floats: one panel row of packed Linear weights (one AVX-512 register, two AVX2 ones).
+typedef float sk_v16 __attribute__((vector_size(64), aligned(4), may_alias));
+#define sk_load16(p) (*(const sk_v16 *)(p))
+#define sk_store16(p, v) (*(sk_v16 *)(p) = (v))
 #endif
 
 #if defined(__clang__)
@@ -210,5 +214,68 @@ static void SK_NAME(window_attention)(const float *qkv, float *out, int h, int w
                 for (int t = 0; t < n; t++) memcpy(out + (long)src[t] * c + hh * hd, o + (long)t * hd, sizeof(float) * hd);
             }
         }
+    }
+}
+
+// Linear layer on weights packed into panels of 16 output features (see sk_pack_linear). A micro-tile of
+// SK_LINEAR_MR rows x pn panels keeps its accumulators in registers for the whole k loop: per k step it
+// loads pn panel rows and broadcasts MR inputs. pn is a constant at every call site (SK_LINEAR_PN, or 1
+// for the last odd panel), so the panel loops unroll. Rows past the end (mr < MR) re-read row r0 and are
+// not stored.
+static inline __attribute__((always_inline)) void SK_NAME(linear_tile)(
+    const float *x, int k, const float *panels, const float *bias16, int n, float *y, long r0, int mr, int p0,
+    int pn, int gelu) {
+    sk_v16 acc[SK_LINEAR_MR][SK_LINEAR_PN];
+    const float *xr[SK_LINEAR_MR];
+    const float *bp[SK_LINEAR_PN];
+    for (int q = 0; q < pn; q++) {
+        bp[q] = panels + (long)(p0 + q) * k * 16;
+        for (int i = 0; i < SK_LINEAR_MR; i++) acc[i][q] = sk_load16(bias16 + (p0 + q) * 16);
+    }
+    for (int i = 0; i < SK_LINEAR_MR; i++) xr[i] = x + (r0 + (i < mr ? i : 0)) * k;
+    for (int kk = 0; kk < k; kk++) {
+        sk_v16 b[SK_LINEAR_PN];
+        for (int q = 0; q < pn; q++) b[q] = sk_load16(bp[q] + kk * 16);
+        for (int i = 0; i < SK_LINEAR_MR; i++) {
+            float a = xr[i][kk];
+            for (int q = 0; q < pn; q++) acc[i][q] += a * b[q];
+        }
+    }
+    for (int i = 0; i < mr; i++) {
+        for (int q = 0; q < pn; q++) {
+            int col = (p0 + q) * 16, valid = n - col < 16 ? n - col : 16;
+            float *dst = y + (r0 + i) * n + col;
+            if (gelu) {  // on a full 16-lane block, so the loop vectorises
+                float t[16];
+                sk_store16(t, acc[i][q]);
+                for (int j = 0; j < 16; j++) t[j] = 0.5f * t[j] * (1.0f + SK_NAME(erff)(t[j] * 0.70710678118654752f));
+                acc[i][q] = sk_load16(t);
+            }
+            if (valid == 16) {
+                sk_store16(dst, acc[i][q]);
+            } else {
+                float t[16];
+                sk_store16(t, acc[i][q]);
+                memcpy(dst, t, (size_t)valid * sizeof(float));
+            }
+        }
+    }
+}
+
+_Static_assert(SK_LINEAR_PN == 1 || SK_LINEAR_PN == 2, "the last-panel call below assumes PN <= 2");
+
+static void SK_NAME(linear)(const float *x, long rows, int k, const float *panels, const float *bias16, int n,
+                            float *y, int gelu) {
+    int np = (n + 15) / 16, paired = np - np % SK_LINEAR_PN;
+    long r = 0;
+    for (; r + SK_LINEAR_MR <= rows; r += SK_LINEAR_MR) {  // full row tiles: every loop bound a constant
+        for (int p = 0; p < paired; p += SK_LINEAR_PN)
+            SK_NAME(linear_tile)(x, k, panels, bias16, n, y, r, SK_LINEAR_MR, p, SK_LINEAR_PN, gelu);
+        if (paired < np) SK_NAME(linear_tile)(x, k, panels, bias16, n, y, r, SK_LINEAR_MR, paired, 1, gelu);
+    }
+    if (r < rows) {
+        for (int p = 0; p < paired; p += SK_LINEAR_PN)
+            SK_NAME(linear_tile)(x, k, panels, bias16, n, y, r, (int)(rows - r), p, SK_LINEAR_PN, gelu);
+        if (paired < np) SK_NAME(linear_tile)(x, k, panels, bias16, n, y, r, (int)(rows - r), paired, 1, gelu);
     }
 }

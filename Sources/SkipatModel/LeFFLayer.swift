@@ -18,8 +18,7 @@ struct LeFFLayer: Sendable {
                         _ ws: Workspace) {
         let n = height * width, hidden = fc1.outFeatures
         let a = ws.buffer(Slot.hidden.rawValue, count: n * hidden), b = ws.buffer(Slot.hidden2.rawValue, count: n * hidden)
-        fc1(x, rows: n, into: a)
-        gelu(a, count: n * hidden)
+        fc1(x, rows: n, into: a, gelu: true)
         dwconv(a, height: height, width: width, into: b, gelu: true)
         fc2(b, rows: n, into: y)
     }

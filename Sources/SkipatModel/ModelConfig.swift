@@ -9,20 +9,60 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var phiRatio: Int       // Phi hidden = phiRatio * width
     public var phiKernel: Int      // Phi depthwise kernel side
     public var phiBlocks: [Int]    // block indices (in every stage) whose attention is replaced by Phi
+    public var shiftOrder: ShiftOrder  // which attention blocks use shifted windows
     public var inChannels: Int     // noisy RGB + noise-level plane = 4
     public var outChannels: Int    // 3
 
     enum CodingKeys: String, CodingKey {
         case width, levels, depth, window
         case mlpRatio = "mlp_ratio", phiRatio = "phi_ratio", phiKernel = "phi_kernel", phiBlocks = "phi_blocks"
-        case inChannels = "in_channels", outChannels = "out_channels"
+        case shiftOrder = "shift_order", inChannels = "in_channels", outChannels = "out_channels"
     }
 
     public init(width: Int, levels: Int, depth: Int, window: Int, mlpRatio: Int = 4, phiRatio: Int = 2,
-                phiKernel: Int = 5, phiBlocks: [Int], inChannels: Int = 4, outChannels: Int = 3) {
+                phiKernel: Int = 5, phiBlocks: [Int], shiftOrder: ShiftOrder = .block, inChannels: Int = 4,
+                outChannels: Int = 3) {
         (self.width, self.levels, self.depth, self.window) = (width, levels, depth, window)
         (self.mlpRatio, self.phiRatio, self.phiKernel, self.phiBlocks) = (mlpRatio, phiRatio, phiKernel, phiBlocks)
-        (self.inChannels, self.outChannels) = (inChannels, outChannels)
+        (self.shiftOrder, self.inChannels, self.outChannels) = (shiftOrder, inChannels, outChannels)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(width: c.decode(Int.self, forKey: .width), levels: c.decode(Int.self, forKey: .levels),
+                      depth: c.decode(Int.self, forKey: .depth), window: c.decode(Int.self, forKey: .window),
+                      mlpRatio: c.decode(Int.self, forKey: .mlpRatio), phiRatio: c.decode(Int.self, forKey: .phiRatio),
+                      phiKernel: c.decode(Int.self, forKey: .phiKernel), phiBlocks: c.decode([Int].self, forKey: .phiBlocks),
+                      // Files written before the field existed all used the per-block rule.
+                      shiftOrder: c.decodeIfPresent(ShiftOrder.self, forKey: .shiftOrder) ?? .block,
+                      inChannels: c.decode(Int.self, forKey: .inChannels),
+                      outChannels: c.decode(Int.self, forKey: .outChannels))
+    }
+
+    /// Which attention blocks use shifted windows (Swin-style, by half a window).
+    public enum ShiftOrder: String, Codable, Sendable {
+        /// Odd blocks of every stage (Swin, Uformer).
+        case block
+        /// The network's attention blocks, in forward order (encoders, bottleneck, decoders L-1..0), alternate
+        /// plain and shifted; Phi blocks are not counted. A SKIPAT stage whose only attention is block 0 then
+        /// still gets shifted windows in every second stage.
+        case network
+    }
+
+    /// Window shift of block `block` in the stage at forward position `stage` (encoder i at i, bottleneck at L,
+    /// decoder i at 2L - i). Mirrors `SkipatConfig.window_shift` in Scripts/skipat_model.py.
+    public func windowShift(stage: Int, block: Int) -> Int {
+        if phiBlocks.contains(block) { return 0 }
+        let shifted: Bool
+        switch shiftOrder {
+        case .block:
+            shifted = block % 2 == 1
+        case .network:
+            let attentionPerStage = depth - Set(phiBlocks).count
+            let earlierInStage = (0..<block).filter { !phiBlocks.contains($0) }.count
+            shifted = (stage * attentionPerStage + earlierInStage) % 2 == 1
+        }
+        return shifted ? window / 2 : 0
     }
 
     /// Input sides must be multiples of this: every level holds a whole number of windows.

@@ -29,17 +29,17 @@ public final class SkipatDenoiser: Sendable {
         metadata = weights.metadata
         inputProjection = Conv2d(weight: try r("input_proj.weight", c, 3, 3, cfg.inChannels),
                                  bias: try r("input_proj.bias", c), stride: 1, padding: 1)
-        encoders = try (0..<levels).map { try Stage(&r, name: "encoders.\($0)", width: c << $0, heads: 1 << $0, config: cfg) }
+        encoders = try (0..<levels).map { try Stage(&r, name: "encoders.\($0)", position: $0, width: c << $0, heads: 1 << $0, config: cfg) }
         downsamples = try (0..<levels).map { i in
             Conv2d(weight: try r("downs.\(i).weight", c << (i + 1), 4, 4, c << i), bias: try r("downs.\(i).bias", c << (i + 1)),
                    stride: 2, padding: 1)
         }
-        bottleneck = try Stage(&r, name: "bottleneck", width: c << levels, heads: 1 << levels, config: cfg)
+        bottleneck = try Stage(&r, name: "bottleneck", position: levels, width: c << levels, heads: 1 << levels, config: cfg)
         upsamples = try (0..<levels).map { i in
             let inChannels = i == levels - 1 ? c << levels : 2 * c << (i + 1)
             return ConvTranspose2x2(weight: try r("ups.\(i).weight", inChannels, 2, 2, c << i), bias: try r("ups.\(i).bias", c << i))
         }
-        decoders = try (0..<levels).map { try Stage(&r, name: "decoders.\($0)", width: 2 * c << $0, heads: 2 << $0, config: cfg) }
+        decoders = try (0..<levels).map { try Stage(&r, name: "decoders.\($0)", position: 2 * levels - $0, width: 2 * c << $0, heads: 2 << $0, config: cfg) }
         outputProjection = Conv2d(weight: try r("output_proj.weight", cfg.outChannels, 3, 3, 2 * c),
                                   bias: try r("output_proj.bias", cfg.outChannels), stride: 1, padding: 1)
         try r.finish()

@@ -19,7 +19,8 @@ struct Stage: Sendable {
     let width: Int
     let blocks: [TransformerBlock]
 
-    init(_ r: inout WeightReader, name: String, width: Int, heads: Int, config: ModelConfig) throws {
+    /// position: the stage's index in forward order (encoder i at i, bottleneck at L, decoder i at 2L - i).
+    init(_ r: inout WeightReader, name: String, position: Int, width: Int, heads: Int, config: ModelConfig) throws {
         self.name = name
         self.width = width
         blocks = try (0..<config.depth).map { j in
@@ -27,7 +28,8 @@ struct Stage: Sendable {
             let mixer: TransformerBlock.Mixer = config.phiBlocks.contains(j)
                 ? .phi(try PhiLayer(&r, prefix: prefix, width: width, config: config))
                 : .attention(try WindowAttentionLayer(&r, prefix: prefix, width: width, heads: heads,
-                                                      window: config.window, shift: j % 2 == 1 ? config.window / 2 : 0))
+                                                      window: config.window,
+                                                      shift: config.windowShift(stage: position, block: j)))
             let norm2 = LayerNorm(weight: try r("\(prefix).norm2.weight", width), bias: try r("\(prefix).norm2.bias", width))
             return TransformerBlock(mixer: mixer, norm2: norm2, leff: try LeFFLayer(&r, prefix: prefix, width: width, config: config))
         }

@@ -1,6 +1,6 @@
 import Engine
 
-/// A = proj(W-MSA(LN(x))) with relative position bias; shifted windows in odd blocks.
+/// A = proj(W-MSA(LN(x))) with relative position bias; shifted windows where the config's shift order says.
 struct WindowAttentionLayer: Sendable {
     let norm1: LayerNorm
     let qkv: Linear          // (3w, w)

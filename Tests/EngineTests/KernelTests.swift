@@ -25,12 +25,24 @@ import Testing
         #expect(error <= Self.tolerance, "\(what): max abs error \(error)")
     }
 
-    @Test mutating func linear() {
-        let (rows, inF, outF) = (37, 24, 40)
-        let x = random(rows * inF), layer = Linear(weight: tensor([outF, inF]), bias: tensor([outF]))
-        var y = [Float](repeating: .nan, count: rows * outF)
-        layer(x, rows: rows, into: &y)
-        expectClose(y, Reference.linear(x, rows: rows, weight: layer.weight, bias: layer.bias), "linear")
+    /// (rows, in, out): row counts that leave partial row tiles in every build (8, 6, 2 rows), outputs with an
+    /// odd panel count and a partial last panel (16 features each), tiny and deeper k.
+    @Test(arguments: KernelBuild.supported, [(37, 24, 40), (16, 16, 16), (5, 3, 3), (50, 96, 64), (13, 7, 48)])
+    mutating func linear(build: KernelBuild, shape: (Int, Int, Int)) {
+        KernelBuild.with(build) { checkLinear(shape: shape, build: build) }
+    }
+
+    mutating func checkLinear(shape: (Int, Int, Int), build: KernelBuild) {
+        let (rows, inF, outF) = shape
+        let x = random(rows * inF)
+        for layer in [Linear(weight: tensor([outF, inF]), bias: tensor([outF])), Linear(weight: tensor([outF, inF]), bias: nil)] {
+            var y = [Float](repeating: .nan, count: rows * outF)
+            let expected = Reference.linear(x, rows: rows, weight: layer.weight, bias: layer.bias)
+            layer(x, rows: rows, into: &y)
+            expectClose(y, expected, "linear \(shape) bias \(layer.bias != nil) (\(build))")
+            layer(x, rows: rows, into: &y, gelu: true)
+            expectClose(y, Reference.gelu(expected), "linear + GELU \(shape) (\(build))")
+        }
     }
 
     @Test(arguments: [(3, 1, 1, 4, 8), (4, 2, 1, 8, 16), (3, 1, 1, 32, 3)])

@@ -10,7 +10,7 @@ import Testing
     /// End-to-end floor: PSNR of the Swift output against PyTorch's, data range 1.
     static let outputPSNRFloor = 80.0
 
-    @Test(arguments: ["tiny-skipat", "tiny-baseline"], [32, 16])
+    @Test(arguments: ["tiny-skipat", "tiny-baseline", "tiny-skipat-shifted"], [32, 16])
     func activationsMatchPyTorch(model name: String, size: Int) throws {
         let model = try SkipatDenoiser(weights: try Fixtures.weights(name))
         let expected = try Fixtures.archive("\(name).\(size).activations")
@@ -47,6 +47,37 @@ import Testing
         }
         #expect(mixers(skipat).filter { $0 == "phi" }.count == 5)  // block 1 of each of the 5 stages
         #expect(mixers(baseline).allSatisfy { $0 == "attention" })
+    }
+
+    /// Shifts of the attention blocks, stage by stage in forward order (encoders, bottleneck, decoders L-1..0).
+    static func attentionShifts(_ m: SkipatDenoiser) -> [[Int]] {
+        (m.encoders + [m.bottleneck] + m.decoders.reversed()).map { stage in
+            stage.blocks.compactMap { if case .attention(let a) = $0.mixer { a.shift } else { nil } }
+        }
+    }
+
+    @Test func shiftOrderPlacesShiftedWindows() throws {
+        // Tiny models: window 4, so a shifted block shifts by 2.
+        let skipat = try SkipatDenoiser(weights: try Fixtures.weights("tiny-skipat"))
+        let shifted = try SkipatDenoiser(weights: try Fixtures.weights("tiny-skipat-shifted"))
+        let baseline = try SkipatDenoiser(weights: try Fixtures.weights("tiny-baseline"))
+        #expect(skipat.config.shiftOrder == .block && shifted.config.shiftOrder == .network)
+        #expect(Self.attentionShifts(skipat) == Array(repeating: [0], count: 5))  // the weakness "network" fixes
+        #expect(Self.attentionShifts(shifted) == [[0], [2], [0], [2], [0]])
+        #expect(Self.attentionShifts(baseline) == Array(repeating: [0, 2], count: 5))
+        var networkBaseline = baseline.config
+        networkBaseline.shiftOrder = .network  // even attention count per stage: both orders agree
+        #expect((0..<5).map { s in (0..<2).map { networkBaseline.windowShift(stage: s, block: $0) } }
+                == Self.attentionShifts(baseline))
+    }
+
+    @Test func configWithoutShiftOrderReadsAsPerBlock() throws {
+        let json = #"{"width": 4, "levels": 2, "depth": 2, "window": 4, "mlp_ratio": 4, "phi_ratio": 2, "#
+            + #""phi_kernel": 5, "phi_blocks": [1], "in_channels": 4, "out_channels": 3}"#
+        let config = try JSONDecoder().decode(ModelConfig.self, from: Data(json.utf8))
+        #expect(config.shiftOrder == .block)
+        let bad = json.replacingOccurrences(of: "}", with: #", "shift_order": "diagonal"}"#)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(ModelConfig.self, from: Data(bad.utf8)) }
     }
 
     @Test func forwardAllocatesNothingInSteadyState() throws {

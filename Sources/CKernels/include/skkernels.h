@@ -42,6 +42,13 @@ void sk_window_attention(const float *qkv, float *out, int h, int w, int c, int 
                          const float *bias, float *scratch);
 /// Floats of scratch sk_window_attention needs.
 long sk_window_attention_scratch(int c, int ws);
+/// Packs a Linear layer for sk_linear: weight (n, k) row-major (PyTorch's (out, in)) -> panels
+/// (ceil(n/16), k, 16) with panel p holding output features 16p..16p+15, zero-padded; bias (n) or NULL ->
+/// bias16 (ceil(n/16)*16), zero-padded.
+void sk_pack_linear(const float *weight, const float *bias, int n, int k, float *panels, float *bias16);
+/// y (rows, n) = x (rows, k) W^T + b on packed weights; gelu != 0 applies GELU to the result.
+/// y must not alias x.
+void sk_linear(const float *x, long rows, int k, const float *panels, const float *bias16, int n, float *y, int gelu);
 enum { SK_LEVEL_PORTABLE = 0, SK_LEVEL_AVX2 = 1, SK_LEVEL_AVX512 = 2 };
 /// The build the kernels run now (SK_LEVEL_*).
 int sk_kernel_level(void);
