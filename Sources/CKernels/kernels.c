@@ -98,6 +98,11 @@ void sk_depthwise_conv(const float *x, float *y, int h, int w, int c, int k, con
     DISPATCH(depthwise_conv, x, y, h, w, c, k, weight, bias, fuse_gelu);
 }
 
+void sk_depthwise_conv_row(const float *const *rows, float *y, int w, int c, int k, const float *weight,
+                           const float *bias, int fuse_gelu) {
+    DISPATCH(depthwise_row, rows, y, w, c, k, weight, bias, fuse_gelu);
+}
+
 void sk_window_attention(const float *qkv, float *out, int h, int w, int c, int heads, int ws, int shift,
                          const float *bias, float *scratch) {
     DISPATCH(window_attention, qkv, out, h, w, c, heads, ws, shift, bias, scratch);

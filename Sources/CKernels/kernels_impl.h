@@ -49,22 +49,35 @@ static inline float SK_NAME(expf)(float x) {
 // erf(x) ~= x P(x^2) / Q(x^2) on |x| <= 3.9375, clamped beyond (erf there is 1 to float precision).
 // Coefficients fitted by Scripts/fit_erf.py: max abs error 3.5e-7 in float32. No exp and no branch, so
 // GELU loops vectorise to ~15 operations per lane (half the cost of A&S 7.1.26 with an exp).
+// SK_ERF_CLAMPED works on a float or on a float vector (sk_v8, sk_v16) already clamped to +-3.9375.
+#ifndef SK_ERF_CLAMPED
+#define SK_ERF_CLAMPED(x) ({                                                                  \
+    __typeof__(x) t_ = (x) * (x);                                                             \
+    __typeof__(x) p_ = t_ * 2.020851298e-06f + 2.874547790e-04f;                              \
+    p_ = p_ * t_ + 3.895161441e-03f;                                                          \
+    p_ = p_ * t_ + 5.314049125e-02f;                                                          \
+    p_ = p_ * t_ + 1.934726983e-01f;                                                          \
+    p_ = p_ * t_ + 1.128378987e+00f;                                                          \
+    __typeof__(x) q_ = t_ * 3.792603820e-05f + 1.193469390e-03f;                              \
+    q_ = q_ * t_ + 1.522628218e-02f;                                                          \
+    q_ = q_ * t_ + 1.153651401e-01f;                                                          \
+    q_ = q_ * t_ + 5.047923326e-01f;                                                          \
+    q_ = q_ * t_ + 1.0f;                                                                      \
+    (x) * p_ / q_;                                                                            \
+})
+// GELU of a whole vector, in registers: storing a vector and reloading it lane-wise for the scalar
+// form stalls on store forwarding (it was ~60% of the fused depthwise conv).
+#define SK_GELU_VECTOR(v) ({                                                                  \
+    __typeof__(v) g_ = (v), c_ = g_ * 0.70710678118654752f;                                   \
+    c_ = __builtin_elementwise_min(__builtin_elementwise_max(c_, (__typeof__(v)){} - 3.9375f), \
+                                   (__typeof__(v)){} + 3.9375f);                              \
+    0.5f * g_ * (1.0f + SK_ERF_CLAMPED(c_));                                                   \
+})
+#endif
+
 static inline float SK_NAME(erff)(float x) {
     x = x < -3.9375f ? -3.9375f : (x > 3.9375f ? 3.9375f : x);
-    float t = x * x;
-    float p = 2.020851298e-06f;
-    p = p * t + 2.874547790e-04f;
-    p = p * t + 3.895161441e-03f;
-    p = p * t + 5.314049125e-02f;
-    p = p * t + 1.934726983e-01f;
-    p = p * t + 1.128378987e+00f;
-    float q = 3.792603820e-05f;
-    q = q * t + 1.193469390e-03f;
-    q = q * t + 1.522628218e-02f;
-    q = q * t + 1.153651401e-01f;
-    q = q * t + 5.047923326e-01f;
-    q = q * t + 1.0f;
-    return x * p / q;
+    return SK_ERF_CLAMPED(x);
 }
 
 // max of x[0..n), n >= 1. Eight running maxima in one vector: the scalar `m = x > m ? x : m` chain does
@@ -122,44 +135,54 @@ static void SK_NAME(gelu)(float *x, long n) {
     for (long i = 0; i < n; i++) x[i] = 0.5f * x[i] * (1.0f + SK_NAME(erff)(x[i] * 0.70710678118654752f));
 }
 
-// Depthwise conv, channel blocks of 16 kept in registers across all k*k taps (one store per block
-// instead of one per tap); border pixels skip the taps that fall outside the image. With fuse_gelu
-// the GELU that always follows it in LeFF and Phi is applied before the store (one pass less).
-static void SK_NAME(depthwise_conv)(const float *x, float *y, int h, int w, int c, int k,
-                                    const float *weight, const float *bias, int fuse_gelu) {
+// Depthwise conv, one output row: rows[ky] is the input row oy + ky - k/2 (w, c), or NULL outside the
+// image (zero padding). Channel blocks of 16 stay in registers across all k*k taps (one store per block
+// instead of one per tap); border pixels skip the taps that fall outside. With fuse_gelu the GELU that
+// always follows it in LeFF and Phi is applied before the store (one pass less).
+static void SK_NAME(depthwise_row)(const float *const *rows, float *out_row, int w, int c, int k,
+                                   const float *weight, const float *bias, int fuse_gelu) {
     SK_REASSOCIATE
     enum { B = 16 };
     int p = k / 2;
-    for (int oy = 0; oy < h; oy++) {
-        int ky0 = oy - p < 0 ? p - oy : 0, ky1 = oy + k - p > h ? h - oy + p : k;
-        for (int ox = 0; ox < w; ox++) {
-            int kx0 = ox - p < 0 ? p - ox : 0, kx1 = ox + k - p > w ? w - ox + p : k;
-            float *out = y + ((long)oy * w + ox) * c;
-            int cb = 0;
-            for (; cb + B <= c; cb += B) {
-                // Two 8-lane accumulators (explicit vectors: clang scalarises a float[16] here).
-                sk_v8 a0 = bias ? sk_load8(bias + cb) : (sk_v8){0}, a1 = bias ? sk_load8(bias + cb + 8) : (sk_v8){0};
-                for (int ky = ky0; ky < ky1; ky++) {
-                    const float *in = x + ((long)(oy + ky - p) * w + ox - p) * c + cb;
-                    const float *wt = weight + (long)ky * k * c + cb;
-                    for (int kx = kx0; kx < kx1; kx++) {
-                        a0 += sk_load8(in + (long)kx * c) * sk_load8(wt + (long)kx * c);
-                        a1 += sk_load8(in + (long)kx * c + 8) * sk_load8(wt + (long)kx * c + 8);
-                    }
-                }
-                sk_store8(out + cb, a0);
-                sk_store8(out + cb + 8, a1);
-                if (fuse_gelu)
-                    for (int i = cb; i < cb + B; i++) out[i] = 0.5f * out[i] * (1.0f + SK_NAME(erff)(out[i] * 0.70710678118654752f));
+    for (int ox = 0; ox < w; ox++) {
+        int kx0 = ox - p < 0 ? p - ox : 0, kx1 = ox + k - p > w ? w - ox + p : k;
+        float *out = out_row + (long)ox * c;
+        int cb = 0;
+        for (; cb + B <= c; cb += B) {
+            // One 16-lane accumulator (an explicit vector: clang scalarises a float[16] here).
+            sk_v16 acc = bias ? sk_load16(bias + cb) : (sk_v16){0};
+            for (int ky = 0; ky < k; ky++) {
+                if (!rows[ky]) continue;
+                const float *in = rows[ky] + (long)(ox - p) * c + cb;
+                const float *wt = weight + (long)ky * k * c + cb;
+                for (int kx = kx0; kx < kx1; kx++) acc += sk_load16(in + (long)kx * c) * sk_load16(wt + (long)kx * c);
             }
-            for (; cb < c; cb++) {  // channel tail
-                float acc = bias ? bias[cb] : 0.0f;
-                for (int ky = ky0; ky < ky1; ky++)
-                    for (int kx = kx0; kx < kx1; kx++)
-                        acc += x[((long)(oy + ky - p) * w + ox + kx - p) * c + cb] * weight[((long)ky * k + kx) * c + cb];
-                out[cb] = fuse_gelu ? 0.5f * acc * (1.0f + SK_NAME(erff)(acc * 0.70710678118654752f)) : acc;
-            }
+            if (fuse_gelu) acc = SK_GELU_VECTOR(acc);
+            sk_store16(out + cb, acc);
         }
+        for (; cb < c; cb++) {  // channel tail
+            float acc = bias ? bias[cb] : 0.0f;
+            for (int ky = 0; ky < k; ky++) {
+                if (!rows[ky]) continue;
+                for (int kx = kx0; kx < kx1; kx++)
+                    acc += rows[ky][(long)(ox + kx - p) * c + cb] * weight[((long)ky * k + kx) * c + cb];
+            }
+            out[cb] = fuse_gelu ? 0.5f * acc * (1.0f + SK_NAME(erff)(acc * 0.70710678118654752f)) : acc;
+        }
+    }
+}
+
+// Whole grid: one row at a time.
+static void SK_NAME(depthwise_conv)(const float *x, float *y, int h, int w, int c, int k,
+                                    const float *weight, const float *bias, int fuse_gelu) {
+    const float *rows[SK_MAX_DEPTHWISE_KERNEL];
+    int p = k / 2;
+    for (int oy = 0; oy < h; oy++) {
+        for (int ky = 0; ky < k; ky++) {
+            int iy = oy + ky - p;
+            rows[ky] = iy >= 0 && iy < h ? x + (long)iy * w * c : NULL;
+        }
+        SK_NAME(depthwise_row)(rows, y + (long)oy * w * c, w, c, k, weight, bias, fuse_gelu);
     }
 }
 
@@ -221,7 +244,8 @@ static void SK_NAME(window_attention)(const float *qkv, float *out, int h, int w
 // SK_LINEAR_MR rows x pn panels keeps its accumulators in registers for the whole k loop: per k step it
 // loads pn panel rows and broadcasts MR inputs. pn is a constant at every call site (SK_LINEAR_PN, or 1
 // for the last odd panel), so the panel loops unroll. Rows past the end (mr < MR) re-read row r0 and are
-// not stored.
+// not stored. (Interleaving the MR input rows first, as big GEMMs pack A, lost 10-40% here: k is small,
+// and the transpose costs about as much as the tile.)
 static inline __attribute__((always_inline)) void SK_NAME(linear_tile)(
     const float *x, int k, const float *panels, const float *bias16, int n, float *y, long r0, int mr, int p0,
     int pn, int gelu) {
@@ -245,12 +269,7 @@ static inline __attribute__((always_inline)) void SK_NAME(linear_tile)(
         for (int q = 0; q < pn; q++) {
             int col = (p0 + q) * 16, valid = n - col < 16 ? n - col : 16;
             float *dst = y + (r0 + i) * n + col;
-            if (gelu) {  // on a full 16-lane block, so the loop vectorises
-                float t[16];
-                sk_store16(t, acc[i][q]);
-                for (int j = 0; j < 16; j++) t[j] = 0.5f * t[j] * (1.0f + SK_NAME(erff)(t[j] * 0.70710678118654752f));
-                acc[i][q] = sk_load16(t);
-            }
+            if (gelu) acc[i][q] = SK_GELU_VECTOR(acc[i][q]);
             if (valid == 16) {
                 sk_store16(dst, acc[i][q]);
             } else {

@@ -8,7 +8,8 @@ public struct DepthwiseConv: Sendable {
     public var channels: Int { weight.shape[2] }
 
     public init(weight: Tensor, bias: Tensor?) {
-        precondition(weight.shape.count == 3 && weight.shape[0] == weight.shape[1])
+        precondition(weight.shape.count == 3 && weight.shape[0] == weight.shape[1] && weight.shape[0] % 2 == 1
+                     && weight.shape[0] <= Int(SK_MAX_DEPTHWISE_KERNEL))
         self.weight = weight
         self.bias = bias
     }
@@ -19,6 +20,17 @@ public struct DepthwiseConv: Sendable {
         weight.withPointer { w in
             withBias(bias) { b in
                 sk_depthwise_conv(x, y, Int32(height), Int32(width), Int32(channels), Int32(kernel), w, b, gelu ? 1 : 0)
+            }
+        }
+    }
+
+    /// One output row (width, C): `rows[ky]` is input row oy + ky - kernel/2 as (width, C), or nil outside the
+    /// grid. `rows` holds `kernel` entries; y must not alias them.
+    public func row(_ rows: UnsafePointer<UnsafePointer<Float>?>, width: Int, into y: UnsafeMutablePointer<Float>,
+                    gelu: Bool = false) {
+        weight.withPointer { w in
+            withBias(bias) { b in
+                sk_depthwise_conv_row(rows, y, Int32(width), Int32(channels), Int32(kernel), w, b, gelu ? 1 : 0)
             }
         }
     }

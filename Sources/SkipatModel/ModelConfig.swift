@@ -75,7 +75,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var problem: String? {
         if width < 1 || levels < 1 || levels > 6 || depth < 1 || window < 1 { return "sizes out of range" }
         if inChannels != 4 || outChannels != 3 { return "expects 4 input and 3 output channels" }
-        if mlpRatio < 1 || phiRatio < 1 || phiKernel < 1 || phiKernel % 2 == 0 { return "bad LeFF/Phi sizes" }
+        if mlpRatio < 1 || phiRatio < 1 || phiKernel < 1 || phiKernel % 2 == 0 || phiKernel > 15 { return "bad LeFF/Phi sizes" }
         if let j = phiBlocks.first(where: { $0 < 1 || $0 >= depth }) { return "phi block \(j) outside 1..<\(depth)" }
         return nil
     }

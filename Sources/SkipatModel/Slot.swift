@@ -5,8 +5,7 @@ enum Slot: Int {
     case qkv        // (n, 3w)
     case zEven      // (n, w) attention/Phi output of even blocks (kept for the next block's Phi)
     case zOdd       // (n, w) same, odd blocks
-    case hidden     // (n, 4w) LeFF/Phi hidden
-    case hidden2    // (n, 4w) after the depthwise conv
+    case feedForward  // LeFF/Phi ring of hidden rows (see ConvFeedForward.scratchCount)
     case columns    // im2col and transposed-conv scratch
     case upsampled  // (n, w) transposed conv output before the concatenation
     case small      // attention core and ECA scratch

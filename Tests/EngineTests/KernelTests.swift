@@ -85,6 +85,36 @@ import Testing
                     "depthwise \(kernel) + GELU (\(build))")
     }
 
+    @Test(arguments: KernelBuild.supported, [3, 5])
+    mutating func convFeedForward(build: KernelBuild, kernel: Int) {
+        KernelBuild.with(build) { checkConvFeedForward(kernel: kernel, build: build) }
+    }
+
+    /// The row-streamed feed-forward against the whole-grid composition of the reference twins, into a separate
+    /// buffer and in place; grids shorter than the kernel and one token wide included.
+    mutating func checkConvFeedForward(kernel: Int, build: KernelBuild) {
+        let (inF, hidden) = (12, 40)
+        let block = ConvFeedForward(fc1: Linear(weight: tensor([hidden, inF]), bias: tensor([hidden])),
+                                    dwconv: DepthwiseConv(weight: tensor([kernel, kernel, hidden]), bias: tensor([hidden])),
+                                    fc2: Linear(weight: tensor([inF, hidden]), bias: tensor([inF])))
+        for (h, w) in [(7, 9), (2, 5), (6, 1)] {
+            let x = random(h * w * inF)
+            var expected = Reference.gelu(Reference.linear(x, rows: h * w, weight: block.fc1.weight, bias: block.fc1.bias))
+            expected = Reference.gelu(Reference.depthwiseConv(expected, height: h, width: w, weight: block.dwconv.weight,
+                                                              bias: block.dwconv.bias))
+            expected = Reference.linear(expected, rows: h * w, weight: block.fc2.weight, bias: block.fc2.bias)
+            var scratch = [Float](repeating: .nan, count: block.scratchCount(width: w))
+            var y = [Float](repeating: .nan, count: h * w * inF)
+            block(x, height: h, width: w, into: &y, scratch: &scratch)
+            expectClose(y, expected, "conv feed-forward k\(kernel) \(h)x\(w) (\(build))")
+            var inPlace = x
+            inPlace.withUnsafeMutableBufferPointer { b in
+                block(b.baseAddress!, height: h, width: w, into: b.baseAddress!, scratch: &scratch)
+            }
+            expectClose(inPlace, expected, "conv feed-forward in place k\(kernel) \(h)x\(w) (\(build))")
+        }
+    }
+
     @Test(arguments: KernelBuild.supported)
     mutating func layerNorm(build: KernelBuild) {
         KernelBuild.with(build) { checkLayerNorm(build: build) }

@@ -28,6 +28,12 @@ void sk_concat_channels(const float *a, int ca, const float *b, int cb, float *o
 /// fuse_gelu != 0 applies GELU to the result.
 void sk_depthwise_conv(const float *x, float *y, int h, int w, int c, int k, const float *weight, const float *bias,
                        int fuse_gelu);
+/// Largest depthwise kernel side the kernels take.
+#define SK_MAX_DEPTHWISE_KERNEL 15
+/// One output row of the same conv: rows[ky] (ky < k) is input row oy + ky - k/2 as (w, c), or NULL where
+/// that row lies outside the image. y: (w, c), must not alias an input row.
+void sk_depthwise_conv_row(const float *const *rows, float *y, int w, int c, int k, const float *weight,
+                           const float *bias, int fuse_gelu);
 /// Patches of a channel-last image: col (oh*ow, k*k*c), row order (ky, kx, c), zero outside the image.
 void sk_im2col(const float *x, float *col, int h, int w, int c, int k, int stride, int pad, int oh, int ow);
 /// Transposed 2x2 stride-2 conv, scatter step: g (h*w, 2, 2, cout) -> y (2h, 2w, cout) + bias.
