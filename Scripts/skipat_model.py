@@ -34,7 +34,7 @@ class SkipatConfig:
     # Which attention blocks use shifted windows: "block" = odd blocks of every stage (Swin, Uformer);
     # "network" = the network's attention blocks taken in forward order alternate plain/shifted, Phi
     # blocks not counted, so a SKIPAT stage whose only attention is block 0 still gets shifted windows
-    # in every second stage. The two agree when every stage has an even number of attention blocks.
+    # in every second stage. The two agree for an even depth without Phi blocks (the baseline).
     shift_order: str = "block"
     in_channels: int = 4     # RGB + noise-level plane
     out_channels: int = 3

@@ -179,6 +179,8 @@ def main():
         if args.new_cycle:
             args.cycle_start = step
         print(f"resumed {args.preset} at step {step} (best val {best:.3f} dB); cycle {args.cycle_start}-{args.steps}")
+    if args.stop_step is not None and step >= args.stop_step:
+        raise SystemExit(f"{args.preset} is at step {step}, already at or past --stop-step {args.stop_step}")
     if step >= args.steps:
         raise SystemExit(f"{args.preset} is at step {step}, past --steps {args.steps}: pass a larger --steps "
                          f"(with --new-cycle to warm up again)")

@@ -1,4 +1,4 @@
-// Kernel bodies, included twice by kernels.c: once compiled for AVX2+FMA, once portable.
+// Kernel bodies, included three times by kernels.c: compiled for AVX-512, for AVX2+FMA and portable.
 // SK_NAME(f) gives each build its own symbol names. Loops are written so that clang vectorises the
 // innermost one over contiguous channels. Sums and maxima are allowed to be reassociated
 // (`#pragma clang fp reassociate`) so that reductions vectorise too; the tests' tolerances cover it.
@@ -153,9 +153,9 @@ static void SK_NAME(depthwise_row)(const float *const *rows, float *out_row, int
             sk_v16 acc = bias ? sk_load16(bias + cb) : (sk_v16){0};
             for (int ky = 0; ky < k; ky++) {
                 if (!rows[ky]) continue;
-                const float *in = rows[ky] + (long)(ox - p) * c + cb;
-                const float *wt = weight + (long)ky * k * c + cb;
-                for (int kx = kx0; kx < kx1; kx++) acc += sk_load16(in + (long)kx * c) * sk_load16(wt + (long)kx * c);
+                const float *in = rows[ky] + (long)(ox - p + kx0) * c + cb;  // first tap inside the row
+                const float *wt = weight + ((long)ky * k + kx0) * c + cb;
+                for (int kx = 0; kx < kx1 - kx0; kx++) acc += sk_load16(in + (long)kx * c) * sk_load16(wt + (long)kx * c);
             }
             if (fuse_gelu) acc = SK_GELU_VECTOR(acc);
             sk_store16(out + cb, acc);

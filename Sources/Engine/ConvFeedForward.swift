@@ -18,9 +18,11 @@ public struct ConvFeedForward: Sendable {
     /// Floats of scratch for a grid `width` tokens wide: the ring of `kernel` hidden rows and one convolved row.
     public func scratchCount(width: Int) -> Int { (dwconv.kernel + 1) * width * hidden }
 
-    /// x (h, w, in) -> y (h, w, out). y may be x: output row r is written after input rows 0...r+k/2 were read.
+    /// x (h, w, in) -> y (h, w, out). y may be x when in == out: output row r is written after input rows
+    /// 0...r+k/2 were read.
     public func callAsFunction(_ x: UnsafePointer<Float>, height: Int, width: Int, into y: UnsafeMutablePointer<Float>,
                                scratch: UnsafeMutablePointer<Float>) {
+        precondition(UnsafePointer(y) != x || fc1.inFeatures == fc2.outFeatures, "in place needs in == out")
         let k = dwconv.kernel, pad = k / 2, hiddenRow = width * hidden
         let (inRow, outRow) = (width * fc1.inFeatures, width * fc2.outFeatures)
         let convolved = scratch + k * hiddenRow       // (w, hidden)

@@ -2,6 +2,9 @@ import CKernels
 
 /// Depthwise k x k convolution, stride 1, zero padding k/2. weight (k, k, C), bias (C).
 public struct DepthwiseConv: Sendable {
+    /// Largest kernel side the C kernels take.
+    public static let maxKernel = Int(SK_MAX_DEPTHWISE_KERNEL)
+
     public let weight: Tensor
     public let bias: Tensor?
     public var kernel: Int { weight.shape[0] }
@@ -9,7 +12,7 @@ public struct DepthwiseConv: Sendable {
 
     public init(weight: Tensor, bias: Tensor?) {
         precondition(weight.shape.count == 3 && weight.shape[0] == weight.shape[1] && weight.shape[0] % 2 == 1
-                     && weight.shape[0] <= Int(SK_MAX_DEPTHWISE_KERNEL))
+                     && weight.shape[0] <= Self.maxKernel)
         self.weight = weight
         self.bias = bias
     }

@@ -1,3 +1,5 @@
+import Engine
+
 /// Architecture of a SKIPAT denoiser, read from the weight file's `__metadata__["config"]`.
 /// Field names match `SkipatConfig` in Scripts/skipat_model.py.
 public struct ModelConfig: Codable, Sendable, Equatable {
@@ -45,7 +47,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         case block
         /// The network's attention blocks, in forward order (encoders, bottleneck, decoders L-1..0), alternate
         /// plain and shifted; Phi blocks are not counted. A SKIPAT stage whose only attention is block 0 then
-        /// still gets shifted windows in every second stage.
+        /// still gets shifted windows in every second stage. Agrees with `block` for an even depth without Phi blocks.
         case network
     }
 
@@ -75,7 +77,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var problem: String? {
         if width < 1 || levels < 1 || levels > 6 || depth < 1 || window < 1 { return "sizes out of range" }
         if inChannels != 4 || outChannels != 3 { return "expects 4 input and 3 output channels" }
-        if mlpRatio < 1 || phiRatio < 1 || phiKernel < 1 || phiKernel % 2 == 0 || phiKernel > 15 { return "bad LeFF/Phi sizes" }
+        if mlpRatio < 1 || phiRatio < 1 || phiKernel < 1 || phiKernel % 2 == 0 || phiKernel > DepthwiseConv.maxKernel { return "bad LeFF/Phi sizes" }
         if let j = phiBlocks.first(where: { $0 < 1 || $0 >= depth }) { return "phi block \(j) outside 1..<\(depth)" }
         return nil
     }

@@ -113,6 +113,19 @@ import Testing
             }
             expectClose(inPlace, expected, "conv feed-forward in place k\(kernel) \(h)x\(w) (\(build))")
         }
+        // Output width different from the input's (not in place).
+        let (h, w, outF) = (5, 6, 7)
+        let narrow = ConvFeedForward(fc1: block.fc1, dwconv: block.dwconv,
+                                     fc2: Linear(weight: tensor([outF, hidden]), bias: nil))
+        let x = random(h * w * inF)
+        var expected = Reference.gelu(Reference.linear(x, rows: h * w, weight: narrow.fc1.weight, bias: narrow.fc1.bias))
+        expected = Reference.gelu(Reference.depthwiseConv(expected, height: h, width: w, weight: narrow.dwconv.weight,
+                                                          bias: narrow.dwconv.bias))
+        expected = Reference.linear(expected, rows: h * w, weight: narrow.fc2.weight, bias: nil)
+        var scratch = [Float](repeating: .nan, count: narrow.scratchCount(width: w))
+        var y = [Float](repeating: .nan, count: h * w * outF)
+        narrow(x, height: h, width: w, into: &y, scratch: &scratch)
+        expectClose(y, expected, "conv feed-forward \(inF) -> \(outF) k\(kernel) (\(build))")
     }
 
     @Test(arguments: KernelBuild.supported)

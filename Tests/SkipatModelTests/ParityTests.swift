@@ -71,6 +71,21 @@ import Testing
                 == Self.attentionShifts(baseline))
     }
 
+    /// Depth 3: where a Phi block precedes an attention block, or the depth is odd, the orders differ.
+    @Test func shiftOrdersDifferBeyondDepthTwo() {
+        func shifts(_ config: ModelConfig) -> [[Int]] {
+            (0..<3).map { s in (0..<3).map { config.windowShift(stage: s, block: $0) } }
+        }
+        var skipat = ModelConfig(width: 4, levels: 1, depth: 3, window: 8, phiBlocks: [1])
+        #expect(shifts(skipat) == Array(repeating: [0, 0, 0], count: 3))
+        skipat.shiftOrder = .network  // attention blocks 0 and 2 of every stage: plain, shifted
+        #expect(shifts(skipat) == Array(repeating: [0, 0, 4], count: 3))
+        var baseline = ModelConfig(width: 4, levels: 1, depth: 3, window: 8, phiBlocks: [])
+        #expect(shifts(baseline) == Array(repeating: [0, 4, 0], count: 3))
+        baseline.shiftOrder = .network  // 3 attention blocks per stage: parity runs on across stages
+        #expect(shifts(baseline) == [[0, 4, 0], [4, 0, 4], [0, 4, 0]])
+    }
+
     @Test func configWithoutShiftOrderReadsAsPerBlock() throws {
         let json = #"{"width": 4, "levels": 2, "depth": 2, "window": 4, "mlp_ratio": 4, "phi_ratio": 2, "#
             + #""phi_kernel": 5, "phi_blocks": [1], "in_channels": 4, "out_channels": 3}"#

@@ -24,7 +24,8 @@ void sk_fill_rows(float *y, long rows, int c, const float *bias);
 void sk_add(float *y, const float *x, long n);
 /// out (rows, ca + cb) = [a (rows, ca) | b (rows, cb)].
 void sk_concat_channels(const float *a, int ca, const float *b, int cb, float *out, long rows);
-/// Depthwise k x k conv, stride 1, zero padding k/2. x, y: (h, w, c); weight (k, k, c); bias (c) or NULL.
+/// Depthwise k x k conv, stride 1, zero padding k/2, odd k <= SK_MAX_DEPTHWISE_KERNEL. x, y: (h, w, c);
+/// weight (k, k, c); bias (c) or NULL.
 /// fuse_gelu != 0 applies GELU to the result.
 void sk_depthwise_conv(const float *x, float *y, int h, int w, int c, int k, const float *weight, const float *bias,
                        int fuse_gelu);
