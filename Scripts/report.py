@@ -13,6 +13,7 @@ Reads every RESULTS/*.json (or the files given), writes
 """
 import argparse
 import csv
+import hashlib
 import json
 import math
 from pathlib import Path
@@ -25,6 +26,16 @@ from eval_noise import add_noise, derive_seed, sigma_code
 IMAGE_EXTENSIONS = {"png", "tif", "tiff", "jpg", "jpeg", "bmp"}
 CROPS_PER_RESULT = 3
 CROP = 128
+WEIGHTS = Path(__file__).resolve().parent.parent / "Sources" / "DenoiseModels" / "Weights"
+
+
+def weights_note(report) -> str:
+    """The weights' sha256 prefix, flagged when it is not the bundled file of that name (a stale result)."""
+    name, sha = report["model"]["name"], report["model"]["sha256"]
+    bundled = WEIGHTS / f"{name}.safetensors"
+    if bundled.exists() and hashlib.sha256(bundled.read_bytes()).hexdigest() != sha:
+        return f"{sha[:8]} (older than bundled)"
+    return sha[:8]
 
 
 def benchmark(report):
@@ -83,12 +94,12 @@ def write_readme(out, results, published, plot_name, crops):
              "Throughput is CPU time on the machine that ran the evaluation (MP/s: megapixels of input per second of "
              "denoising; noise estimation included for blind runs).", "",
              "## Our results", "",
-             "| result | task | dataset | sigma | model | blind | PSNR | SSIM | MP/s | frames/s | items |",
-             "|---|---|---|---:|---|---|---:|---:|---:|---:|---|"]
+             "| result | task | dataset | sigma | model | weights | blind | PSNR | SSIM | MP/s | frames/s | items |",
+             "|---|---|---|---:|---|---|---|---:|---:|---:|---:|---|"]
     for path, report in results:
         for run in report["runs"]:
             lines.append(f"| {path.stem} | {report['task']} | {report['dataset']} | {sigma_text(run['sigma'])} | "
-                         f"`{report['model']['name']}` | {'yes' if report['blind'] else 'no'} | {number(run['psnr'], 2)} | "
+                         f"`{report['model']['name']}` | {weights_note(report)} | {'yes' if report['blind'] else 'no'} | {number(run['psnr'], 2)} | "
                          f"{number(run['ssim'], 4)} | {number(run['megapixels_per_second'], 3)} | "
                          f"{number(run.get('frames_per_second'), 2)} | {subset_note(report, run)} |")
     models = sorted({(r["model"]["name"], r["model"]["sha256"]) for _, r in results})
@@ -118,7 +129,7 @@ def write_readme(out, results, published, plot_name, crops):
         for path, report, run in ours:
             lines.append(f"| **ours, `{report['model']['name']}`** | **{number(run['psnr'], 2)}** | "
                          f"{number(run['ssim'], 4)} | {path.stem}: {subset_note(report, run)}"
-                         f"{', blind' if report['blind'] else ''} |")
+                         f"{', blind' if report['blind'] else ''}, weights {weights_note(report)} |")
         if not ours:
             lines.append("| ours | - | - | not run yet |")
         lines.append("")
