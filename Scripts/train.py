@@ -40,6 +40,7 @@ RECIPES = {
     "fast": {"crop": 64, "batch": 16},
 }
 DATA = ROOT.parent / "shared" / "data"
+BUNDLED_PRESETS = ("quality", "quality-baseline", "fast")  # Sources/DenoiseModels/BundledWeights.swift
 
 
 def load_training_images(root: Path, downscale_jpeg: bool) -> list[np.ndarray]:
@@ -165,7 +166,10 @@ def main():
     train_dir.mkdir(parents=True, exist_ok=True)
     resume_path = train_dir / f"{args.preset}.resume.pt"
     log_path = train_dir / f"{args.preset}.log.csv"
-    weights_path = ROOT / "Sources" / "DenoiseModels" / "Weights" / f"{args.preset}.safetensors"
+    # Bundled presets export into the package; candidates (e.g. quality-shifted) beside their resume file,
+    # so nothing untrained ships.
+    weights_path = (ROOT / "Sources" / "DenoiseModels" / "Weights" if args.preset in BUNDLED_PRESETS
+                    else train_dir) / f"{args.preset}.safetensors"
 
     cfg = PRESETS[args.preset]
     model = SkipatDenoiser(cfg)
