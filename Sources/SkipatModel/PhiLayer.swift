@@ -6,11 +6,8 @@ struct PhiLayer: Sendable {
     let eca: Tensor                   // (3)
 
     init(_ r: inout WeightReader, prefix: String, width: Int, config: ModelConfig) throws {
-        let hidden = config.phiRatio * width, k = config.phiKernel
-        feedForward = ConvFeedForward(
-            fc1: Linear(weight: try r("\(prefix).phi.fc1.weight", hidden, width), bias: try r("\(prefix).phi.fc1.bias", hidden)),
-            dwconv: DepthwiseConv(weight: try r("\(prefix).phi.dwconv.weight", k, k, hidden), bias: try r("\(prefix).phi.dwconv.bias", hidden)),
-            fc2: Linear(weight: try r("\(prefix).phi.fc2.weight", width, hidden), bias: try r("\(prefix).phi.fc2.bias", width)))
+        feedForward = try ConvFeedForward(&r, prefix: "\(prefix).phi", width: width, hidden: config.phiRatio * width,
+                                          kernel: config.phiKernel)
         eca = try r("\(prefix).phi.eca.conv.weight", 3)
     }
 
@@ -18,8 +15,7 @@ struct PhiLayer: Sendable {
     func callAsFunction(_ zPrevious: UnsafePointer<Float>, height: Int, width: Int, into z: UnsafeMutablePointer<Float>,
                         _ ws: Workspace) {
         let n = height * width, channels = feedForward.fc2.outFeatures
-        feedForward(zPrevious, height: height, width: width, into: z,
-                    scratch: ws.buffer(Slot.feedForward.rawValue, count: feedForward.scratchCount(width: width)))
+        feedForward(zPrevious, height: height, width: width, into: z, ws)
         efficientChannelAttention(z, rows: n, channels: channels, weight: eca,
                                   scratch: ws.buffer(Slot.small.rawValue, count: 2 * channels))
     }
