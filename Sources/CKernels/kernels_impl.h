@@ -130,9 +130,16 @@ static void SK_NAME(add_layer_norm)(float *x, const float *z, float *y, long row
     }
 }
 
+// Whole vectors through SK_GELU_VECTOR, the form fused into the Linear and depthwise kernels (so the
+// kernel tests cover it across its range), then the scalar form for the tail.
 static void SK_NAME(gelu)(float *x, long n) {
     SK_REASSOCIATE
-    for (long i = 0; i < n; i++) x[i] = 0.5f * x[i] * (1.0f + SK_NAME(erff)(x[i] * 0.70710678118654752f));
+    long i = 0;
+    for (; i + 16 <= n; i += 16) {
+        sk_v16 v = sk_load16(x + i);
+        sk_store16(x + i, SK_GELU_VECTOR(v));
+    }
+    for (; i < n; i++) x[i] = 0.5f * x[i] * (1.0f + SK_NAME(erff)(x[i] * 0.70710678118654752f));
 }
 
 // Depthwise conv, one output row: rows[ky] is the input row oy + ky - k/2 (w, c), or NULL outside the

@@ -151,8 +151,10 @@ import Testing
 
     @Test(arguments: KernelBuild.supported)
     mutating func geluAcrossItsRange(build: KernelBuild) {
-        var x = random(4000, scale: 9)
-        x += [0, -0.0, 1e-8, -12, 12, 30, -30]
+        // The edge values lead (whole 16-lane vectors) and trail (the scalar tail): both forms see them.
+        let edges: [Float] = [0, -0.0, 1e-8, -12, 12, 30, -30, 3.9, -3.9, 5.6, -5.6, 1e-30, -1e-30, 100, -100, 0.5]
+        var x = edges + random(4000, scale: 9)
+        x += edges.prefix(7)
         var y = x
         KernelBuild.with(build) { gelu(&y, count: y.count) }
         expectClose(y, Reference.gelu(x), "gelu (\(build))")
