@@ -13,9 +13,11 @@
 #define SK_NAME(f) f##_avx512
 #define SK_LINEAR_MR 8  // 8 rows x 2 panels: 16 of the 32 zmm registers accumulate
 #define SK_LINEAR_PN 2
+#define SK_DEPTHWISE_X 4  // 4 outputs x 16 channels + up to 8 input columns: 12 zmm
 #include "kernels_impl.h"
 #undef SK_LINEAR_MR
 #undef SK_LINEAR_PN
+#undef SK_DEPTHWISE_X
 #undef SK_NAME
 #pragma clang attribute pop
 
@@ -23,9 +25,11 @@
 #define SK_NAME(f) f##_avx2
 #define SK_LINEAR_MR 6  // 6 rows x 1 panel (2 ymm each): 12 of the 16 ymm registers accumulate
 #define SK_LINEAR_PN 1
+#define SK_DEPTHWISE_X 2  // 2 outputs x 16 channels (2 ymm each); 3x3: 14 of the 16 ymm registers
 #include "kernels_impl.h"
 #undef SK_LINEAR_MR
 #undef SK_LINEAR_PN
+#undef SK_DEPTHWISE_X
 #undef SK_NAME
 #pragma clang attribute pop
 #endif
@@ -33,9 +37,11 @@
 #define SK_NAME(f) f##_portable
 #define SK_LINEAR_MR 2  // SSE: 2 rows x 1 panel = 8 xmm accumulators
 #define SK_LINEAR_PN 1
+#define SK_DEPTHWISE_X 1  // SSE: 16 channels are already 4 xmm accumulators
 #include "kernels_impl.h"
 #undef SK_LINEAR_MR
 #undef SK_LINEAR_PN
+#undef SK_DEPTHWISE_X
 #undef SK_NAME
 
 static int best_level(void) {

@@ -142,41 +142,97 @@ static void SK_NAME(gelu)(float *x, long n) {
     for (; i < n; i++) x[i] = 0.5f * x[i] * (1.0f + SK_NAME(erff)(x[i] * 0.70710678118654752f));
 }
 
-// Depthwise conv, one output row: rows[ky] is the input row oy + ky - k/2 (w, c), or NULL outside the
-// image (zero padding). Channel blocks of 16 stay in registers across all k*k taps (one store per block
-// instead of one per tap); border pixels skip the taps that fall outside. With fuse_gelu the GELU that
-// always follows it in LeFF and Phi is applied before the store (one pass less).
-static void SK_NAME(depthwise_row)(const float *const *rows, float *out_row, int w, int c, int k,
-                                   const float *weight, const float *bias, int fuse_gelu) {
+// Depthwise conv, channels c0..c-1 of output pixel ox (out = its first channel): the border path, where
+// some taps fall outside the row. Channel blocks of 16 stay in registers across all k*k taps (one store per
+// block instead of one per tap); taps outside the image are skipped (zero padding).
+static inline void SK_NAME(depthwise_pixel)(const float *const *rows, float *out, int ox, int w, int c, int c0,
+                                            int k, const float *weight, const float *bias, int fuse_gelu) {
     SK_REASSOCIATE
     enum { B = 16 };
     int p = k / 2;
-    for (int ox = 0; ox < w; ox++) {
-        int kx0 = ox - p < 0 ? p - ox : 0, kx1 = ox + k - p > w ? w - ox + p : k;
-        float *out = out_row + (long)ox * c;
+    int kx0 = ox - p < 0 ? p - ox : 0, kx1 = ox + k - p > w ? w - ox + p : k;
+    int cb = c0;
+    for (; cb + B <= c; cb += B) {
+        // One 16-lane accumulator (an explicit vector: clang scalarises a float[16] here).
+        sk_v16 acc = bias ? sk_load16(bias + cb) : (sk_v16){0};
+        for (int ky = 0; ky < k; ky++) {
+            if (!rows[ky]) continue;
+            const float *in = rows[ky] + (long)(ox - p + kx0) * c + cb;  // first tap inside the row
+            const float *wt = weight + ((long)ky * k + kx0) * c + cb;
+            for (int kx = 0; kx < kx1 - kx0; kx++) acc += sk_load16(in + (long)kx * c) * sk_load16(wt + (long)kx * c);
+        }
+        if (fuse_gelu) acc = SK_GELU_VECTOR(acc);
+        sk_store16(out + cb, acc);
+    }
+    for (; cb < c; cb++) {  // channel tail
+        float acc = bias ? bias[cb] : 0.0f;
+        for (int ky = 0; ky < k; ky++) {
+            if (!rows[ky]) continue;
+            for (int kx = kx0; kx < kx1; kx++)
+                acc += rows[ky][(long)(ox + kx - p) * c + cb] * weight[((long)ky * k + kx) * c + cb];
+        }
+        out[cb] = fuse_gelu ? 0.5f * acc * (1.0f + SK_NAME(erff)(acc * 0.70710678118654752f)) : acc;
+    }
+}
+
+// Interior outputs ox0 <= ox < ox1 (every tap inside the row) for a kernel side K known at compile time
+// (the call sites pass literals, so the tap loops unroll and the arrays below live in registers). A group of
+// SK_DEPTHWISE_X outputs x 16 channels accumulates in registers; each kernel row loads its X + K - 1 input
+// columns once and every column serves up to K outputs, so a tap costs one weight load for X FMAs
+// instead of two loads per FMA. Channels past the last full block of 16, and the last < X outputs, take
+// the pixel path.
+static inline __attribute__((always_inline)) void SK_NAME(depthwise_interior)(
+    const float *const *rows, float *out_row, int ox0, int ox1, int w, int c, const int K,
+    const float *weight, const float *bias, int fuse_gelu) {
+    SK_REASSOCIATE
+    enum { B = 16, X = SK_DEPTHWISE_X };
+    const int p = K / 2;
+    int ox = ox0;
+    for (; ox + X <= ox1; ox += X) {
         int cb = 0;
         for (; cb + B <= c; cb += B) {
-            // One 16-lane accumulator (an explicit vector: clang scalarises a float[16] here).
-            sk_v16 acc = bias ? sk_load16(bias + cb) : (sk_v16){0};
-            for (int ky = 0; ky < k; ky++) {
+            sk_v16 acc[X];
+            sk_v16 b = bias ? sk_load16(bias + cb) : (sk_v16){0};
+            for (int j = 0; j < X; j++) acc[j] = b;
+            for (int ky = 0; ky < K; ky++) {
                 if (!rows[ky]) continue;
-                const float *in = rows[ky] + (long)(ox - p + kx0) * c + cb;  // first tap inside the row
-                const float *wt = weight + ((long)ky * k + kx0) * c + cb;
-                for (int kx = 0; kx < kx1 - kx0; kx++) acc += sk_load16(in + (long)kx * c) * sk_load16(wt + (long)kx * c);
+                const float *in = rows[ky] + (long)(ox - p) * c + cb;  // (X + K - 1) columns, stride c
+                const float *wt = weight + (long)ky * K * c + cb;         // (K) taps, stride c
+                sk_v16 col[X + 4];                                         // X + K - 1 used (K <= 5)
+                for (int t = 0; t < X + K - 1; t++) col[t] = sk_load16(in + (long)t * c);
+                for (int kx = 0; kx < K; kx++) {
+                    sk_v16 tap = sk_load16(wt + (long)kx * c);
+                    for (int j = 0; j < X; j++) acc[j] += col[j + kx] * tap;
+                }
             }
-            if (fuse_gelu) acc = SK_GELU_VECTOR(acc);
-            sk_store16(out + cb, acc);
-        }
-        for (; cb < c; cb++) {  // channel tail
-            float acc = bias ? bias[cb] : 0.0f;
-            for (int ky = 0; ky < k; ky++) {
-                if (!rows[ky]) continue;
-                for (int kx = kx0; kx < kx1; kx++)
-                    acc += rows[ky][(long)(ox + kx - p) * c + cb] * weight[((long)ky * k + kx) * c + cb];
+            for (int j = 0; j < X; j++) {
+                sk_v16 v = acc[j];
+                if (fuse_gelu) v = SK_GELU_VECTOR(v);
+                sk_store16(out_row + (long)(ox + j) * c + cb, v);
             }
-            out[cb] = fuse_gelu ? 0.5f * acc * (1.0f + SK_NAME(erff)(acc * 0.70710678118654752f)) : acc;
         }
+        for (int j = 0; j < X && cb < c; j++)  // channel tail of the group
+            SK_NAME(depthwise_pixel)(rows, out_row + (long)(ox + j) * c, ox + j, w, c, cb, K, weight, bias, fuse_gelu);
     }
+    for (; ox < ox1; ox++)
+        SK_NAME(depthwise_pixel)(rows, out_row + (long)ox * c, ox, w, c, 0, K, weight, bias, fuse_gelu);
+}
+
+// Depthwise conv, one output row: rows[ky] is the input row oy + ky - k/2 (w, c), or NULL outside the
+// image (zero padding). The 3x3 (LeFF) and 5x5 (Phi) kernels take the register-tiled interior path;
+// border pixels and other kernel sides take the pixel path. With fuse_gelu the GELU that always follows
+// it in LeFF and Phi is applied before the store (one pass less).
+static void SK_NAME(depthwise_row)(const float *const *rows, float *out_row, int w, int c, int k,
+                                   const float *weight, const float *bias, int fuse_gelu) {
+    int p = k / 2, ox0 = 0, ox1 = 0;
+    if ((k == 3 || k == 5) && w > 2 * p) {
+        ox0 = p, ox1 = w - p;
+        if (k == 3) SK_NAME(depthwise_interior)(rows, out_row, ox0, ox1, w, c, 3, weight, bias, fuse_gelu);
+        else SK_NAME(depthwise_interior)(rows, out_row, ox0, ox1, w, c, 5, weight, bias, fuse_gelu);
+    }
+    for (int ox = 0; ox < w; ox++)
+        if (ox < ox0 || ox >= ox1)
+            SK_NAME(depthwise_pixel)(rows, out_row + (long)ox * c, ox, w, c, 0, k, weight, bias, fuse_gelu);
 }
 
 // Whole grid: one row at a time.

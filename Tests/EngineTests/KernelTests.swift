@@ -68,7 +68,9 @@ import Testing
         expectClose(y, Reference.convTranspose2x2(x, height: h, width: w, weight: up.weight, bias: up.bias), "transposed conv")
     }
 
-    @Test(arguments: KernelBuild.supported, [3, 5])
+    /// 3 and 5 take the register-tiled interior path (groups of outputs, a partial group, a channel tail of 4),
+    /// 7 only the per-pixel path.
+    @Test(arguments: KernelBuild.supported, [3, 5, 7])
     mutating func depthwise(build: KernelBuild, kernel: Int) {
         KernelBuild.with(build) { checkDepthwise(kernel: kernel, build: build) }
     }
