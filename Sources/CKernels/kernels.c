@@ -14,10 +14,12 @@
 #define SK_LINEAR_MR 8  // 8 rows x 2 panels: 16 of the 32 zmm registers accumulate
 #define SK_LINEAR_PN 2
 #define SK_DEPTHWISE_X 4  // 4 outputs x 16 channels + up to 8 input columns: 12 zmm
+#define SK_ATTENTION_HD16  // 16-dim heads: own register-tiled products (16 accumulators of 32 zmm)
 #include "kernels_impl.h"
 #undef SK_LINEAR_MR
 #undef SK_LINEAR_PN
 #undef SK_DEPTHWISE_X
+#undef SK_ATTENTION_HD16
 #undef SK_NAME
 #pragma clang attribute pop
 
@@ -116,7 +118,7 @@ void sk_window_attention(const float *qkv, float *out, int h, int w, int c, int 
 
 long sk_window_attention_scratch(int c, int ws) {
     long n = (long)ws * ws;
-    return 4 * n * c + n * n + 2 * n;  // q, k, v, o (n x hd each, hd <= c), scores, two int arrays
+    return 4 * n * c + n * n + 3 * n;  // q, k, v, o (n x hd each, hd <= c), scores, two int arrays, 1/sums
 }
 
 // Memory-bound helpers: the compiler's default vectorisation is enough.

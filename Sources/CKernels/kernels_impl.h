@@ -249,6 +249,52 @@ static void SK_NAME(depthwise_conv)(const float *x, float *y, int h, int w, int 
     }
 }
 
+#ifdef SK_ATTENTION_HD16
+// Attention products for head dim 16 (one 16-lane vector per token), n % 64 == 0, register-tiled and
+// without BLAS's packing or a gathered copy of q and v: query and value rows are read in place from qkv
+// (token t's row at qkv + src[t] * row_stride). Only the keys are gathered, transposed and pre-scaled.
+//
+// S = bias + q kt, kt (16, n): a tile of 4 query rows x 64 keys accumulates over the 16 dims in 16
+// registers, starting from the bias.
+static void SK_NAME(attention_scores16)(const float *q, const int *src, long row_stride, const float *kt,
+                                        const float *bias, float *s, int n) {
+    enum { R = 4, J = 4 };
+    for (int i0 = 0; i0 < n; i0 += R) {
+        const float *qr[R];
+        for (int r = 0; r < R; r++) qr[r] = q + src[i0 + r] * row_stride;
+        for (int j0 = 0; j0 < n; j0 += 16 * J) {
+            sk_v16 acc[R][J];
+            for (int r = 0; r < R; r++)
+                for (int jj = 0; jj < J; jj++) acc[r][jj] = sk_load16(bias + (long)(i0 + r) * n + j0 + 16 * jj);
+            for (int d = 0; d < 16; d++) {
+                sk_v16 kv[J];
+                for (int jj = 0; jj < J; jj++) kv[jj] = sk_load16(kt + (long)d * n + j0 + 16 * jj);
+                for (int r = 0; r < R; r++)  // scalar * vector broadcasts ((sk_v16){} + x would add)
+                    for (int jj = 0; jj < J; jj++) acc[r][jj] += qr[r][d] * kv[jj];
+            }
+            for (int r = 0; r < R; r++)
+                for (int jj = 0; jj < J; jj++) sk_store16(s + (long)(i0 + r) * n + j0 + 16 * jj, acc[r][jj]);
+        }
+    }
+}
+
+// out[src[i]] (16 floats, rows `out_stride` apart) = inv_sum[i] * sum_j e[i][j] v[src[j]]: 8 query rows
+// accumulate in 8 registers; each step loads one value row and broadcasts 8 weights.
+static void SK_NAME(attention_values16)(const float *e, const float *v, long row_stride, const float *inv_sum,
+                                        const int *src, float *out, long out_stride, int n) {
+    enum { R = 8 };
+    for (int i0 = 0; i0 < n; i0 += R) {
+        sk_v16 acc[R];
+        for (int r = 0; r < R; r++) acc[r] = (sk_v16){};
+        for (int j = 0; j < n; j++) {
+            sk_v16 vj = sk_load16(v + src[j] * row_stride);
+            for (int r = 0; r < R; r++) acc[r] += e[(long)(i0 + r) * n + j] * vj;
+        }
+        for (int r = 0; r < R; r++) sk_store16(out + (long)src[i0 + r] * out_stride, acc[r] * inv_sum[i0 + r]);
+    }
+}
+#endif
+
 static void SK_NAME(window_attention)(const float *qkv, float *out, int h, int w, int c, int heads, int ws,
                                       int shift, const float *bias, float *scratch) {
     SK_REASSOCIATE
@@ -261,6 +307,7 @@ static void SK_NAME(window_attention)(const float *qkv, float *out, int h, int w
     float *o = s + (long)n * n;      // (n, hd) window output before scattering back
     int *src = (int *)(o + (long)n * hd);  // (n) token index in the unshifted grid
     int *label = src + n;                  // (n) Swin mask region of each token
+    float *inv_sum = (float *)(label + n); // (n) 1 / softmax denominator of each query row
     for (int wy = 0; wy < h / ws; wy++) {
         for (int wx = 0; wx < w / ws; wx++) {
             int masked = 0;
@@ -273,6 +320,28 @@ static void SK_NAME(window_attention)(const float *qkv, float *out, int h, int w
                 masked |= label[t] != label[0];
             }
             for (int hh = 0; hh < heads; hh++) {
+#ifdef SK_ATTENTION_HD16
+                if (hd == 16 && n % 64 == 0) {  // keys gathered as kt (16, n), times the scale
+                    const float *qh = qkv + hh * 16, *kh = qkv + c + hh * 16, *vh = qkv + 2 * c + hh * 16;
+                    for (int d = 0; d < 16; d++)
+                        for (int t = 0; t < n; t++) k[(long)d * n + t] = kh[(long)src[t] * 3 * c + d] * scale;
+                    SK_NAME(attention_scores16)(qh, src, 3L * c, k, bias + (long)hh * n * n, s, n);
+                    for (int i = 0; i < n; i++) {
+                        float *si = s + (long)i * n;
+                        if (masked)
+                            for (int j = 0; j < n; j++) si[j] += label[i] != label[j] ? -100.0f : 0.0f;
+                        float m = SK_NAME(row_max)(si, n), sum = 0;
+                        for (int j = 0; j < n; j++) {
+                            float e = SK_NAME(expf)(si[j] - m);
+                            si[j] = e;
+                            sum += e;
+                        }
+                        inv_sum[i] = 1.0f / sum;
+                    }
+                    SK_NAME(attention_values16)(s, vh, 3L * c, inv_sum, src, out + hh * 16, c, n);
+                    continue;
+                }
+#endif
                 for (int t = 0; t < n; t++) {
                     const float *row = qkv + (long)src[t] * 3 * c + hh * hd;
                     for (int d = 0; d < hd; d++) {
@@ -281,23 +350,31 @@ static void SK_NAME(window_attention)(const float *qkv, float *out, int h, int w
                         v[t * hd + d] = row[2 * c + d];
                     }
                 }
-                // S = bias + q k^T, then row softmax (+ Swin mask), then O = P v: the two products go
-                // to BLAS, which beats hand loops from 64-token windows up.
-                memcpy(s, bias + (long)hh * n * n, sizeof(float) * n * n);
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, hd, 1.0f, q, hd, k, hd, 1.0f, s, n);
+                // S = q k^T (BLAS), then per row: + bias (+ Swin mask), max, exp and sum in one pass; O = E v
+                // (BLAS) and each row of O is scaled by 1/sum when it is scattered back, so the (n, n)
+                // matrix is not copied in for the bias nor rescaled.
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, hd, 1.0f, q, hd, k, hd, 0.0f, s, n);
+                const float *bias_h = bias + (long)hh * n * n;
                 for (int i = 0; i < n; i++) {
                     float *si = s + (long)i * n;
+                    const float *bi = bias_h + (long)i * n;
                     if (masked)
-                        for (int j = 0; j < n; j++) si[j] += label[i] != label[j] ? -100.0f : 0.0f;
-                    float m = SK_NAME(row_max)(si, n);
-                    for (int j = 0; j < n; j++) si[j] = SK_NAME(expf)(si[j] - m);
-                    float sum = 0;
-                    for (int j = 0; j < n; j++) sum += si[j];
-                    float inv = 1.0f / sum;
-                    for (int j = 0; j < n; j++) si[j] *= inv;
+                        for (int j = 0; j < n; j++) si[j] += bi[j] + (label[i] != label[j] ? -100.0f : 0.0f);
+                    else
+                        for (int j = 0; j < n; j++) si[j] += bi[j];
+                    float m = SK_NAME(row_max)(si, n), sum = 0;
+                    for (int j = 0; j < n; j++) {
+                        float e = SK_NAME(expf)(si[j] - m);
+                        si[j] = e;
+                        sum += e;
+                    }
+                    inv_sum[i] = 1.0f / sum;
                 }
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, hd, n, 1.0f, s, n, v, hd, 0.0f, o, hd);
-                for (int t = 0; t < n; t++) memcpy(out + (long)src[t] * c + hh * hd, o + (long)t * hd, sizeof(float) * hd);
+                for (int t = 0; t < n; t++) {
+                    float *dst = out + (long)src[t] * c + hh * hd;
+                    for (int d = 0; d < hd; d++) dst[d] = o[(long)t * hd + d] * inv_sum[t];
+                }
             }
         }
     }
