@@ -249,6 +249,27 @@ static void SK_NAME(depthwise_conv)(const float *x, float *y, int h, int w, int 
     }
 }
 
+// Softmax numerators of the (n, n) scores s in place, one query row at a time: + bias (n, n) unless NULL,
+// -100 between tokens of different Swin mask regions when label (n) is given, then e^(s - row max);
+// inv_sum[i] = 1 / row i's sum, applied to the output instead of to the n x n matrix.
+static void SK_NAME(softmax_rows)(float *s, int n, const float *bias, const int *label, float *inv_sum) {
+    SK_REASSOCIATE
+    for (int i = 0; i < n; i++) {
+        float *si = s + (long)i * n;
+        if (bias)
+            for (int j = 0; j < n; j++) si[j] += bias[(long)i * n + j];
+        if (label)
+            for (int j = 0; j < n; j++) si[j] += label[i] != label[j] ? -100.0f : 0.0f;
+        float m = SK_NAME(row_max)(si, n), sum = 0;
+        for (int j = 0; j < n; j++) {
+            float e = SK_NAME(expf)(si[j] - m);
+            si[j] = e;
+            sum += e;
+        }
+        inv_sum[i] = 1.0f / sum;
+    }
+}
+
 #ifdef SK_ATTENTION_HD16
 // Attention products for head dim 16 (one 16-lane vector per token), n % 64 == 0, register-tiled and
 // without BLAS's packing or a gathered copy of q and v: query and value rows are read in place from qkv
@@ -326,18 +347,7 @@ static void SK_NAME(window_attention)(const float *qkv, float *out, int h, int w
                     for (int d = 0; d < 16; d++)
                         for (int t = 0; t < n; t++) k[(long)d * n + t] = kh[(long)src[t] * 3 * c + d] * scale;
                     SK_NAME(attention_scores16)(qh, src, 3L * c, k, bias + (long)hh * n * n, s, n);
-                    for (int i = 0; i < n; i++) {
-                        float *si = s + (long)i * n;
-                        if (masked)
-                            for (int j = 0; j < n; j++) si[j] += label[i] != label[j] ? -100.0f : 0.0f;
-                        float m = SK_NAME(row_max)(si, n), sum = 0;
-                        for (int j = 0; j < n; j++) {
-                            float e = SK_NAME(expf)(si[j] - m);
-                            si[j] = e;
-                            sum += e;
-                        }
-                        inv_sum[i] = 1.0f / sum;
-                    }
+                    SK_NAME(softmax_rows)(s, n, NULL, masked ? label : NULL, inv_sum);
                     SK_NAME(attention_values16)(s, vh, 3L * c, inv_sum, src, out + hh * 16, c, n);
                     continue;
                 }
@@ -350,26 +360,10 @@ static void SK_NAME(window_attention)(const float *qkv, float *out, int h, int w
                         v[t * hd + d] = row[2 * c + d];
                     }
                 }
-                // S = q k^T (BLAS), then per row: + bias (+ Swin mask), max, exp and sum in one pass; O = E v
-                // (BLAS) and each row of O is scaled by 1/sum when it is scattered back, so the (n, n)
-                // matrix is not copied in for the bias nor rescaled.
+                // S = q k^T (BLAS), the softmax numerators in place, O = E v (BLAS); the rows of O are scaled
+                // by 1/sum as they are scattered back, so the (n, n) matrix is never rescaled.
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, hd, 1.0f, q, hd, k, hd, 0.0f, s, n);
-                const float *bias_h = bias + (long)hh * n * n;
-                for (int i = 0; i < n; i++) {
-                    float *si = s + (long)i * n;
-                    const float *bi = bias_h + (long)i * n;
-                    if (masked)
-                        for (int j = 0; j < n; j++) si[j] += bi[j] + (label[i] != label[j] ? -100.0f : 0.0f);
-                    else
-                        for (int j = 0; j < n; j++) si[j] += bi[j];
-                    float m = SK_NAME(row_max)(si, n), sum = 0;
-                    for (int j = 0; j < n; j++) {
-                        float e = SK_NAME(expf)(si[j] - m);
-                        si[j] = e;
-                        sum += e;
-                    }
-                    inv_sum[i] = 1.0f / sum;
-                }
+                SK_NAME(softmax_rows)(s, n, bias + (long)hh * n * n, masked ? label : NULL, inv_sum);
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, hd, n, 1.0f, s, n, v, hd, 0.0f, o, hd);
                 for (int t = 0; t < n; t++) {
                     float *dst = out + (long)src[t] * c + hh * hd;
