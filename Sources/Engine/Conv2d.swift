@@ -2,11 +2,17 @@ import CKernels
 
 /// Dense k x k convolution on a channel-last grid by im2col + GEMM.
 /// weight (out, k, k, in) (the exporter's layout), bias (out). Zero padding `padding`.
+///
+/// Stride-1 convs with fewer outputs than inputs (the 2C -> 3 output projection) skip im2col: one Linear
+/// gives every pixel's contribution to each tap's outputs, z (h*w, k*k*out), and each output pixel sums
+/// its k*k taps from z. The multiply-adds are the same, but z holds k*k*out floats per pixel where the
+/// im2col matrix holds k*k*in (288 for the output projection: ~19 MB per 128x128 tile, streamed twice).
 public struct Conv2d: Sendable {
     public let weight: Tensor
     public let bias: Tensor?
     public let stride: Int
     public let padding: Int
+    let tapProjection: Linear?  // weight (k*k*out, in): row (ky*k + kx)*out + o is weight[o, ky, kx, :]
     public var outChannels: Int { weight.shape[0] }
     public var kernel: Int { weight.shape[1] }
     public var inChannels: Int { weight.shape[3] }
@@ -17,6 +23,18 @@ public struct Conv2d: Sendable {
         self.bias = bias
         self.stride = stride
         self.padding = padding
+        let (out, k, cin) = (weight.shape[0], weight.shape[1], weight.shape[3])
+        if stride == 1 && out < cin {
+            var taps = [Float](repeating: 0, count: k * k * out * cin)
+            for o in 0..<out {
+                for tap in 0..<(k * k) {
+                    for i in 0..<cin { taps[(tap * out + o) * cin + i] = weight.storage[(o * k * k + tap) * cin + i] }
+                }
+            }
+            tapProjection = Linear(weight: Tensor(shape: [k * k * out, cin], storage: taps), bias: nil)
+        } else {
+            tapProjection = nil
+        }
     }
 
     public func outputSize(height: Int, width: Int) -> (height: Int, width: Int) {
@@ -26,13 +44,22 @@ public struct Conv2d: Sendable {
     /// Floats of scratch `callAsFunction` needs for an input of this size.
     public func scratchCount(height: Int, width: Int) -> Int {
         let (oh, ow) = outputSize(height: height, width: width)
+        if tapProjection != nil { return height * width * kernel * kernel * outChannels }
         return oh * ow * kernel * kernel * inChannels
     }
 
-    /// x (h, w, in) -> y (oh, ow, out). `scratch` holds the im2col matrix (oh*ow, k*k*in).
+    /// x (h, w, in) -> y (oh, ow, out). `scratch` holds the im2col matrix (oh*ow, k*k*in), or z (h*w, k*k*out).
     public func callAsFunction(_ x: UnsafePointer<Float>, height: Int, width: Int,
                                into y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         let (oh, ow) = outputSize(height: height, width: width)
+        if let tapProjection {
+            tapProjection(x, rows: height * width, into: scratch)
+            withBias(bias) {
+                sk_conv_tap_sum(scratch, y, Int32(height), Int32(width), Int32(oh), Int32(ow), Int32(outChannels),
+                                Int32(kernel), Int32(padding), $0)
+            }
+            return
+        }
         sk_im2col(x, scratch, Int32(height), Int32(width), Int32(inChannels), Int32(kernel), Int32(stride),
                   Int32(padding), Int32(oh), Int32(ow))
         withBias(bias) { sk_fill_rows(y, oh * ow, Int32(outChannels), $0) }

@@ -45,7 +45,9 @@ import Testing
         }
     }
 
-    @Test(arguments: [(3, 1, 1, 4, 8), (4, 2, 1, 8, 16), (3, 1, 1, 32, 3)])
+    /// im2col (the first two) and per-tap products (stride 1, fewer outputs than inputs: the last two, one with
+    /// more padding than k/2, so some output pixels see no input row at all).
+    @Test(arguments: [(3, 1, 1, 4, 8), (4, 2, 1, 8, 16), (3, 1, 1, 32, 3), (3, 1, 3, 20, 5)])
     mutating func conv2d(kernel: Int, stride: Int, padding: Int, cin: Int, cout: Int) {
         let (h, w) = (12, 10)
         let x = random(h * w * cin)
