@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How much tile overlap the pipeline needs: PSNR on the seam bands of each overlap setting.
 
-    python3 Scripts/seam_study.py [--overlaps 4,8,16,32,64] [--images N]
+    python3 Scripts/seam_study.py [--overlaps 8,12,16,32] [--images N]   # README numbers: --images 6
 
 For each image (first frame of each DAVIS sequence, 854x480, by default) AWGN of --sigma (seeded, rounded and
 clipped to 8 bits) is added once, and `denoise` runs with every overlap and once untiled (one tile covering the
