@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"], exclude: ["Fixtures"]),
         .testTarget(name: "TilingTests", dependencies: ["Tiling"]),
         .testTarget(name: "CLITests", dependencies: ["denoise", "denoise-video", "Codec"]),
-        .testTarget(name: "DenoiseKitTests", dependencies: ["DenoiseKit", "Metrics", "Codec"]),
+        .testTarget(name: "DenoiseKitTests", dependencies: ["DenoiseKit", "Metrics", "Codec", "Tiling"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "DenoiseKit", "Codec", "Imaging", "denoise-eval"],
                     exclude: ["Fixtures"]),
     ],

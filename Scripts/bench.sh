@@ -32,5 +32,5 @@ done
 $bench engine --models "$tmp/uformer-t-skipat.safetensors,$tmp/uformer-t-baseline.safetensors" --batch 8 --threads 2 --repeats 3 --no-pytorch
 
 [ "${1:-all}" = engine ] && exit 0
-echo "== pipeline: 6000x4000 image and 854x480 video frames, one process per preset (peak RSS per preset)"
-$bench pipeline --models quality,quality-baseline,fast
+echo "== pipeline: 6000x4000 image (beside FFDNet in PyTorch) and 854x480 video frames, one process per preset (peak RSS per preset)"
+$bench pipeline --models quality,quality-baseline,fast --ffdnet

@@ -14,12 +14,18 @@
 #define SK_LINEAR_MR 8  // 8 rows x 2 panels: 16 of the 32 zmm registers accumulate
 #define SK_LINEAR_PN 2
 #define SK_DEPTHWISE_X 4  // 4 outputs x 16 channels + up to 8 input columns: 12 zmm
-#define SK_ATTENTION_HD16  // 16-dim heads: own register-tiled products (16 accumulators of 32 zmm)
+#define SK_ATTENTION_HD16  // 16-dim heads: own register-tiled products instead of BLAS
+#define SK_SCORE_ROWS 4    // scores: 4 queries x 4 key vectors = 16 of the 32 zmm registers accumulate
+#define SK_SCORE_VECTORS 4
+#define SK_VALUE_ROWS 8    // values: 8 queries x 16 dims = 8 zmm accumulators
 #include "kernels_impl.h"
 #undef SK_LINEAR_MR
 #undef SK_LINEAR_PN
 #undef SK_DEPTHWISE_X
 #undef SK_ATTENTION_HD16
+#undef SK_SCORE_ROWS
+#undef SK_SCORE_VECTORS
+#undef SK_VALUE_ROWS
 #undef SK_NAME
 #pragma clang attribute pop
 
@@ -28,10 +34,18 @@
 #define SK_LINEAR_MR 6  // 6 rows x 1 panel (2 ymm each): 12 of the 16 ymm registers accumulate
 #define SK_LINEAR_PN 1
 #define SK_DEPTHWISE_X 2  // 2 outputs x 16 channels (2 ymm each); 3x3: 14 of the 16 ymm registers
+#define SK_ATTENTION_HD16
+#define SK_SCORE_ROWS 4    // scores: 4 queries x 16 keys (2 ymm each) = 8 of the 16 ymm registers
+#define SK_SCORE_VECTORS 1
+#define SK_VALUE_ROWS 4    // values: 4 queries x 16 dims = 8 ymm accumulators
 #include "kernels_impl.h"
 #undef SK_LINEAR_MR
 #undef SK_LINEAR_PN
 #undef SK_DEPTHWISE_X
+#undef SK_ATTENTION_HD16
+#undef SK_SCORE_ROWS
+#undef SK_SCORE_VECTORS
+#undef SK_VALUE_ROWS
 #undef SK_NAME
 #pragma clang attribute pop
 #endif

@@ -271,15 +271,19 @@ static void SK_NAME(softmax_rows)(float *s, int n, const float *bias, const int 
 }
 
 #ifdef SK_ATTENTION_HD16
-// Attention products for head dim 16 (one 16-lane vector per token), n % 64 == 0, register-tiled and
-// without BLAS's packing or a gathered copy of q and v: query and value rows are read in place from qkv
-// (token t's row at qkv + src[t] * row_stride). Only the keys are gathered, transposed and pre-scaled.
-//
-// S = bias + q kt, kt (16, n): a tile of 4 query rows x 64 keys accumulates over the 16 dims in 16
+// Attention products for head dim 16 (one sk_v16 per token: one zmm, or two ymm), n % 64 == 0,
+// register-tiled and without BLAS's packing, its zeroing of the (n, n) scores or a gathered copy of q and
+// v: query and value rows are read in place from qkv (token t's row at qkv + src[t] * row_stride). Only
+// the keys are gathered, transposed and pre-scaled. Tile sizes per build: SK_SCORE_ROWS, SK_SCORE_VECTORS,
+// SK_VALUE_ROWS (kernels.c), chosen so the accumulators fit the register file.
+_Static_assert(64 % SK_SCORE_ROWS == 0 && 64 % (16 * SK_SCORE_VECTORS) == 0 && 64 % SK_VALUE_ROWS == 0,
+               "tiles must divide n, a multiple of 64");
+
+// S = bias + q kt, kt (16, n): a tile of R query rows x 16 J keys accumulates over the 16 dims in
 // registers, starting from the bias.
 static void SK_NAME(attention_scores16)(const float *q, const int *src, long row_stride, const float *kt,
                                         const float *bias, float *s, int n) {
-    enum { R = 4, J = 4 };
+    enum { R = SK_SCORE_ROWS, J = SK_SCORE_VECTORS };
     for (int i0 = 0; i0 < n; i0 += R) {
         const float *qr[R];
         for (int r = 0; r < R; r++) qr[r] = q + src[i0 + r] * row_stride;
@@ -299,11 +303,11 @@ static void SK_NAME(attention_scores16)(const float *q, const int *src, long row
     }
 }
 
-// out[src[i]] (16 floats, rows `out_stride` apart) = inv_sum[i] * sum_j e[i][j] v[src[j]]: 8 query rows
-// accumulate in 8 registers; each step loads one value row and broadcasts 8 weights.
+// out[src[i]] (16 floats, rows `out_stride` apart) = inv_sum[i] * sum_j e[i][j] v[src[j]]: R query rows
+// accumulate in registers; each step loads one value row and broadcasts R weights.
 static void SK_NAME(attention_values16)(const float *e, const float *v, long row_stride, const float *inv_sum,
                                         const int *src, float *out, long out_stride, int n) {
-    enum { R = 8 };
+    enum { R = SK_VALUE_ROWS };
     for (int i0 = 0; i0 < n; i0 += R) {
         sk_v16 acc[R];
         for (int r = 0; r < R; r++) acc[r] = (sk_v16){};

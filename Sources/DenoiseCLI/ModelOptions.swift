@@ -19,6 +19,9 @@ public struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: "Worker threads (default: all cores).")
     public var threads: Int?
 
+    @Flag(name: .customLong("self-ensemble"), help: "Average the model over the 8 flips and rotations of every tile: a little cleaner, 8x slower.")
+    public var selfEnsemble = false
+
     public init() {}
 
     /// Range checks, reported as one line (ArgumentParser's ValidationError would add the usage text).
@@ -35,6 +38,6 @@ public struct ModelOptions: ParsableArguments {
     public func makeDenoiser(defaultPreset: String) throws -> Denoiser {
         try check()
         let model = try ModelCatalog.load(self.model ?? defaultPreset)
-        return try Denoiser(model: model, tileSize: tile, overlap: overlap, threads: threads)
+        return try Denoiser(model: model, tileSize: tile, overlap: overlap, threads: threads, selfEnsemble: selfEnsemble)
     }
 }

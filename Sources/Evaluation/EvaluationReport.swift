@@ -19,16 +19,22 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
     public var tile: Int
     public var overlap: Int
     public var threads: Int
+    /// true when every tile was averaged over its 8 flips and rotations; nil (absent) for a single pass.
+    public var selfEnsemble: Bool?
     public var runs: [EvaluationRun]
 
     public init(task: String, dataset: String, source: String, reference: String? = nil, model: ModelIdentity, seed: UInt64?,
-                blind: Bool, shard: String?, tile: Int, overlap: Int, threads: Int, runs: [EvaluationRun]) {
+                blind: Bool, shard: String?, tile: Int, overlap: Int, threads: Int, selfEnsemble: Bool? = nil, runs: [EvaluationRun]) {
         (self.task, self.dataset, self.source, self.reference) = (task, dataset, source, reference)
         (self.model, self.seed, self.blind) = (model, seed, blind)
         (self.shard, self.tile, self.overlap, self.threads, self.runs) = (shard, tile, overlap, threads, runs)
+        self.selfEnsemble = selfEnsemble == true ? true : nil
     }
 
-    enum CodingKeys: String, CodingKey { case task, dataset, source, reference, model, seed, blind, shard, tile, overlap, threads, runs }
+    enum CodingKeys: String, CodingKey {
+        case task, dataset, source, reference, model, seed, blind, shard, tile, overlap, threads, runs
+        case selfEnsemble = "self_ensemble"
+    }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -43,6 +49,7 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
         try c.encode(tile, forKey: .tile)
         try c.encode(overlap, forKey: .overlap)
         try c.encode(threads, forKey: .threads)
+        try c.encodeIfPresent(selfEnsemble, forKey: .selfEnsemble)
         try c.encode(runs, forKey: .runs)
     }
 

@@ -62,7 +62,7 @@ public final class Evaluator {
                                 model: model, seed: synthetic ? seed : nil,
                                 blind: synthetic ? blind : true, shard: shard == .all ? nil : shard.description,
                                 tile: denoiser.processor.tileSize, overlap: denoiser.processor.overlap,
-                                threads: denoiser.processor.threads, runs: runs)
+                                threads: denoiser.processor.threads, selfEnsemble: denoiser.selfEnsemble, runs: runs)
     }
 
     /// "sigma25" (the save folder of one noise level).

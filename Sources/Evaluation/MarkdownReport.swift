@@ -11,7 +11,8 @@ public enum MarkdownReport {
         lines.append("- model: `\(report.model.name)` (sha256 `\(report.model.sha256.prefix(16))`)")
         lines.append("- source: `\(report.source)`")
         lines.append("- noise: \(noise); \(report.blind ? "blind (sigma estimated per \(video ? "frame" : "item"))" : "non-blind (true sigma given)")")
-        lines.append("- tiles: \(report.tile) px, overlap \(report.overlap), \(report.threads) threads" + (report.shard.map { "; shard \($0)" } ?? ""))
+        lines.append("- tiles: \(report.tile) px, overlap \(report.overlap), \(report.threads) threads"
+                     + (report.selfEnsemble == true ? "; x8 self-ensemble (flips and rotations)" : "") + (report.shard.map { "; shard \($0)" } ?? ""))
         lines.append("- PSNR (dB) and SSIM on the 8-bit rounded output; " +
                      (video ? "per-frame values averaged per sequence, then over sequences" : "mean over \(report.task == "sidd" ? "blocks" : "images")"))
         lines.append("")

@@ -10,7 +10,8 @@ public enum ReportMerge {
             for (what, a, b) in [("task", report.task, first.task), ("dataset", report.dataset, first.dataset),
                                  ("model", report.model.sha256, first.model.sha256),
                                  ("seed", report.seed.map(String.init) ?? "none", first.seed.map(String.init) ?? "none"),
-                                 ("blind", String(report.blind), String(first.blind))] where a != b {
+                                 ("blind", String(report.blind), String(first.blind)),
+                                 ("self-ensemble", String(report.selfEnsemble ?? false), String(first.selfEnsemble ?? false))] where a != b {
                 throw EvaluationError(path, "\(what) \(a) differs from \(firstPath) (\(b)); only shards of one evaluation merge")
             }
             for run in report.runs {

@@ -150,26 +150,31 @@ struct EngineBench: ParsableCommand {
     }
 
     func pytorchSeconds(paths: [String], tile: Int) throws -> [String: Double] {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Scripts/bench_torch.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script] + paths + ["--batch", "\(batch)", "--tile", "\(tile)", "--threads", "\(threads)",
-                                                          "--repeat", "\(repeats)"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ToolError("Scripts/bench_torch.py", "failed (is torch installed?)") }
+        let lines = try pythonJSONLines("bench_torch.py", paths + ["--batch", "\(batch)", "--tile", "\(tile)", "--threads", "\(threads)",
+                                                                   "--repeat", "\(repeats)"])
         var result: [String: Double] = [:]
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-            if let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-               let path = object["weights"] as? String, let s = object["seconds_per_batch"] as? Double {
-                result[path] = s
-            }
+        for object in lines {
+            if let path = object["weights"] as? String, let s = object["seconds_per_batch"] as? Double { result[path] = s }
         }
         return result
+    }
+}
+
+/// Runs Scripts/`script` with python3 and returns the JSON objects it prints, one per line.
+func pythonJSONLines(_ script: String, _ arguments: [String]) throws -> [[String: Any]] {
+    let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Scripts/\(script)").path
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", path] + arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw ToolError("Scripts/\(script)", "failed (is torch installed?)") }
+    return try String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap {
+        try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
     }
 }
 
@@ -225,6 +230,8 @@ struct ImageBench: ParsableCommand {
     @Option var width = 6000
     @Option var height = 4000
     @Option var threads: Int?
+    @Flag(help: "Then time FFDNet (colour, PyTorch eager, same threads; Scripts/bench_ffdnet.py) and print the ratio.")
+    var ffdnet = false
 
     func run() throws {
         let image = syntheticNoisyImage(width: width, height: height, sigma: 25)
@@ -235,6 +242,14 @@ struct ImageBench: ParsableCommand {
         let megapixels = Double(width * height) / 1e6
         print(String(format: "image %@ %dx%d: %.1f s (%.2f s/MP), noise estimate %.1f in %.2f s, peak RSS %.0f MB",
                      model, width, height, t, t / megapixels, estimate, estimateSeconds, peakRSSMegabytes()))
+        guard ffdnet else { return }
+        let threads = denoiser.processor.threads
+        guard let reference = try pythonJSONLines("bench_ffdnet.py", ["--threads", "\(threads)"]).first,
+              let ffdnetSeconds = reference["seconds_per_megapixel"] as? Double else {
+            throw ToolError("Scripts/bench_ffdnet.py", "printed no timing")
+        }
+        print(String(format: "ffdnet-color (PyTorch eager, %d threads, 1024x1024): %.2f s/MP -> %@ takes %.2fx FFDNet's time",
+                     threads, ffdnetSeconds, model, t / megapixels / ffdnetSeconds))
     }
 }
 
@@ -263,10 +278,13 @@ struct PipelineBench: ParsableCommand {
     @Option var models = "quality,quality-baseline,fast"
     @Option var width = 6000
     @Option var height = 4000
+    @Flag(help: "Time FFDNet (PyTorch) after each image run and print the ratio (needs python3 with torch).")
+    var ffdnet = false
 
     func run() throws {
         for name in models.split(separator: ",").map(String.init) {
-            for arguments in [["image", "--model", name, "--width", "\(width)", "--height", "\(height)"], ["video", "--model", name]] {
+            let image = ["image", "--model", name, "--width", "\(width)", "--height", "\(height)"] + (ffdnet ? ["--ffdnet"] : [])
+            for arguments in [image, ["video", "--model", name]] {
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
                 process.arguments = arguments

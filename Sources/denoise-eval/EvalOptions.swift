@@ -19,6 +19,9 @@ struct EvalOptions: ParsableArguments {
     @Option(name: .long, help: "Worker threads (default: all cores).")
     var threads: Int?
 
+    @Flag(name: .customLong("self-ensemble"), help: "Average the model over the 8 flips and rotations of every tile (8x slower).")
+    var selfEnsemble = false
+
     @Option(name: .long, help: "Write the result as JSON here.")
     var json: String?
 
@@ -43,7 +46,7 @@ struct EvalOptions: ParsableArguments {
     /// Loads the model and sets up the evaluator with progress on stderr and atomic image writes.
     func makeEvaluator(shard: Shard) throws -> Evaluator {
         let model = try ModelCatalog.load(self.model)
-        let denoiser = try Denoiser(model: model, tileSize: tile, overlap: overlap, threads: threads)
+        let denoiser = try Denoiser(model: model, tileSize: tile, overlap: overlap, threads: threads, selfEnsemble: selfEnsemble)
         let evaluator = Evaluator(denoiser: denoiser, model: try ModelIdentity.of(self.model))
         evaluator.shard = shard
         evaluator.saveDirectory = saveDir
@@ -51,7 +54,7 @@ struct EvalOptions: ParsableArguments {
         evaluator.log = { printStatus($0) }
         evaluator.writeImage = { image, path in try AtomicOutput.write(to: path) { try PNGCodec.write(image, to: $0) } }
         printStatus("model \(self.model) (sha256 \(evaluator.model.sha256.prefix(12))...), tiles \(tile)/\(overlap), "
-                    + "\(denoiser.processor.threads) threads" + (shard == .all ? "" : ", shard \(shard)"))
+                    + "\(denoiser.processor.threads) threads" + (selfEnsemble ? ", x8 self-ensemble" : "") + (shard == .all ? "" : ", shard \(shard)"))
         return evaluator
     }
 }

@@ -5,6 +5,7 @@ import Metrics
 import SkipatModel
 import Testing
 @testable import DenoiseKit
+import Tiling
 
 enum Repo {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -50,6 +51,33 @@ func quantized(_ image: PlanarImage) -> PlanarImage {
         let out = try fixtureDenoiser().denoise(image, sigma: 15)
         #expect(out.width == width && out.height == height && out.channels == channels)
         #expect(out.pixels.allSatisfy { $0.isFinite })
+    }
+
+    /// Self-ensemble on a single tile (image = tile, no overlap) is the mean over the 8 symmetries of the
+    /// plain model run on the transformed image and mapped back. Tolerance 1e-5 (float sums in another order).
+    @Test func selfEnsembleAveragesTheEightSymmetries() throws {
+        let size = 32
+        let image = PlanarImage(width: size, height: size, channels: 3,
+                                pixels: (0..<(3 * size * size)).map { Float(($0 * 7919) % 256) / 255 })
+        let plain = try fixtureDenoiser(tile: size, overlap: 0)
+        let model = try ModelCatalog.load(Repo.path("Tests/SkipatModelTests/Fixtures/tiny-skipat.safetensors"))
+        let ensemble = try Denoiser(model: model, tileSize: size, overlap: 0, threads: 2, selfEnsemble: true)
+        #expect(ensemble.selfEnsemble && !plain.selfEnsemble)
+        var expected = [Float](repeating: 0, count: image.pixels.count)
+        let plane = size * size
+        for symmetry in SquareSymmetry.all {
+            let source = symmetry.sourceIndices(size: size)
+            var transformed = image
+            for c in 0..<3 { for p in 0..<plane { transformed.pixels[c * plane + p] = image.pixels[c * plane + source[p]] } }
+            let out = plain.denoise(transformed, sigma: 20)
+            for c in 0..<3 { for p in 0..<plane { expected[c * plane + source[p]] += out.pixels[c * plane + p] / 8 } }
+        }
+        let got = ensemble.denoise(image, sigma: 20).pixels
+        let worst = zip(got, expected).map { abs($0 - $1) }.max()!
+        #expect(worst <= 1e-5, "max difference \(worst)")
+        // The symmetries matter: the ensemble is not just the plain output (the model is not equivariant).
+        let single = plain.denoise(image, sigma: 20).pixels
+        #expect(zip(got, single).map { abs($0 - $1) }.max()! > 1e-4)
     }
 
     @Test func rejectsTileSizesTheModelCannotTake() throws {

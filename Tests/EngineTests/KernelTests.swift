@@ -176,7 +176,7 @@ import Testing
 
     /// Plain, shifted (masked) and whole-grid windows, one and several heads; window rows of 16, 64, 36 and
     /// 9 tokens (the softmax's vector max has a scalar tail). The last three have 16-dim heads and windows of
-    /// 64 and 256 tokens, which the AVX-512 build computes with its own products instead of BLAS.
+    /// 64 and 256 tokens, which the AVX-512 and AVX2 builds compute with their own products instead of BLAS.
     @Test(arguments: KernelBuild.supported,
           [(16, 16, 8, 1, 4, 0), (16, 16, 8, 2, 4, 2), (24, 16, 12, 3, 8, 4), (4, 4, 8, 2, 8, 4),
            (12, 12, 8, 2, 6, 3), (3, 3, 8, 1, 8, 4),

@@ -69,6 +69,22 @@ import Testing
         #expect(evaluationError { _ = try ReportMerge.merge([]) } != nil)
     }
 
+    /// Self-ensemble results say so in JSON, Markdown and merges; single-pass files keep their old shape.
+    @Test func selfEnsembleIsRecorded() throws {
+        let runs = [EvaluationRun(sigma: 25, items: [Self.item("01", 30, 0.8)])]
+        let plain = Self.report(shard: "0/2", runs: runs)
+        var ensemble = Self.report(shard: "1/2", runs: [EvaluationRun(sigma: 25, items: [Self.item("02", 31, 0.8)])])
+        ensemble.selfEnsemble = true
+        let plainJSON = try JSONSerialization.jsonObject(with: plain.jsonData()) as! [String: Any]
+        #expect(plainJSON["self_ensemble"] == nil)
+        let json = try JSONSerialization.jsonObject(with: ensemble.jsonData()) as! [String: Any]
+        #expect(json["self_ensemble"] as? Bool == true)
+        #expect(try EvaluationReport.decode(ensemble.jsonData(), file: "x") == ensemble)
+        #expect(MarkdownReport.render(ensemble).contains("x8 self-ensemble") && !MarkdownReport.render(plain).contains("ensemble"))
+        let mismatch = evaluationError { _ = try ReportMerge.merge([("a.json", plain), ("b.json", ensemble)]) }
+        #expect(mismatch?.problem.contains("self-ensemble true differs") == true, "\(String(describing: mismatch))")
+    }
+
     @Test func markdownHasSummaryAndItems() {
         let report = Self.report(shard: nil, runs: [EvaluationRun(sigma: 25, items: [Self.item("01", 30.123, 0.81234)])])
         let text = MarkdownReport.render(report)

@@ -71,3 +71,21 @@ import Testing
         #expect(reports.last == total && reports == reports.sorted())
     }
 }
+
+@Suite struct SquareSymmetryTests {
+    /// On a 3x3 tile holding 0...8 (row-major): the maps that define the bit meanings.
+    @Test func knownMaps() {
+        #expect(SquareSymmetry(0).sourceIndices(size: 3) == Array(0..<9))
+        #expect(SquareSymmetry(1).sourceIndices(size: 3) == [2, 1, 0, 5, 4, 3, 8, 7, 6])  // columns flipped
+        #expect(SquareSymmetry(2).sourceIndices(size: 3) == [6, 7, 8, 3, 4, 5, 0, 1, 2])  // rows flipped
+        #expect(SquareSymmetry(4).sourceIndices(size: 3) == [0, 3, 6, 1, 4, 7, 2, 5, 8])  // transposed
+        #expect(SquareSymmetry(6).sourceIndices(size: 3) == [6, 3, 0, 7, 4, 1, 8, 5, 2])  // a clockwise quarter turn
+    }
+
+    /// The 8 maps are 8 different permutations of the pixels (so scattering back through a map inverts it).
+    @Test func eightDistinctPermutations() {
+        let maps = SquareSymmetry.all.map { $0.sourceIndices(size: 5) }
+        for map in maps { #expect(map.sorted() == Array(0..<25)) }
+        #expect(Set(maps).count == 8)
+    }
+}
