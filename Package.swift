@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "CodecTests", dependencies: ["Codec"], exclude: ["Fixtures"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"], exclude: ["Fixtures"]),
         .testTarget(name: "TilingTests", dependencies: ["Tiling"]),
-        .testTarget(name: "CLITests", dependencies: ["denoise", "denoise-video", "Codec"]),
+        .testTarget(name: "CLITests", dependencies: ["denoise", "denoise-video", "Codec", "Metrics"]),
         .testTarget(name: "DenoiseKitTests", dependencies: ["DenoiseKit", "Metrics", "Codec", "Tiling"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "DenoiseKit", "Codec", "Imaging", "denoise-eval"],
                     exclude: ["Fixtures"]),

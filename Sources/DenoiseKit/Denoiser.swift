@@ -71,10 +71,10 @@ public final class Denoiser: @unchecked Sendable {
                                                                pixels: image.pixels + image.pixels + image.pixels)
         let result = processor.run(colour, outChannels: 3, progress: progress) { [self] worker, input, output in
             let x = staging[worker], y = x + plane * 4
-            let identity = symmetryMaps.count == 1, weight = 1 / Float(symmetryMaps.count)
+            let weight = 1 / Float(symmetryMaps.count)
             for (s, source) in symmetryMaps.enumerated() {
                 for p in 0..<plane {  // planar (3, T, T) -> channel-last (T, T, 4) with the noise-level plane
-                    let q = identity ? p : source[p]
+                    let q = source[p]
                     x[p * 4] = input[q]
                     x[p * 4 + 1] = input[plane + q]
                     x[p * 4 + 2] = input[2 * plane + q]
@@ -82,7 +82,7 @@ public final class Denoiser: @unchecked Sendable {
                 }
                 model.forward(x, height: t, width: t, into: y, workspace: workspaces[worker])
                 for p in 0..<plane {  // back through the same map: pixel p of the transformed tile is source[p]
-                    let q = identity ? p : source[p]
+                    let q = source[p]
                     for c in 0..<3 {
                         let value = y[p * 3 + c]
                         output[c * plane + q] = s == 0 ? value * weight : output[c * plane + q] + value * weight

@@ -38,9 +38,9 @@ func quantized(_ image: PlanarImage) -> PlanarImage {
 }
 
 @Suite struct PipelineTests {
-    func fixtureDenoiser(tile: Int = 32, overlap: Int = 8) throws -> Denoiser {
+    func fixtureDenoiser(tile: Int = 32, overlap: Int = 8, selfEnsemble: Bool = false) throws -> Denoiser {
         let model = try ModelCatalog.load(Repo.path("Tests/SkipatModelTests/Fixtures/tiny-skipat.safetensors"))
-        return try Denoiser(model: model, tileSize: tile, overlap: overlap, threads: 2)
+        return try Denoiser(model: model, tileSize: tile, overlap: overlap, threads: 2, selfEnsemble: selfEnsemble)
     }
 
     /// Any size from 1x1 up, gray or RGB, comes back at its own size with finite values.
@@ -60,8 +60,7 @@ func quantized(_ image: PlanarImage) -> PlanarImage {
         let image = PlanarImage(width: size, height: size, channels: 3,
                                 pixels: (0..<(3 * size * size)).map { Float(($0 * 7919) % 256) / 255 })
         let plain = try fixtureDenoiser(tile: size, overlap: 0)
-        let model = try ModelCatalog.load(Repo.path("Tests/SkipatModelTests/Fixtures/tiny-skipat.safetensors"))
-        let ensemble = try Denoiser(model: model, tileSize: size, overlap: 0, threads: 2, selfEnsemble: true)
+        let ensemble = try fixtureDenoiser(tile: size, overlap: 0, selfEnsemble: true)
         #expect(ensemble.selfEnsemble && !plain.selfEnsemble)
         var expected = [Float](repeating: 0, count: image.pixels.count)
         let plane = size * size
