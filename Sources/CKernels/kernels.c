@@ -34,18 +34,12 @@
 #define SK_LINEAR_MR 6  // 6 rows x 1 panel (2 ymm each): 12 of the 16 ymm registers accumulate
 #define SK_LINEAR_PN 1
 #define SK_DEPTHWISE_X 2  // 2 outputs x 16 channels (2 ymm each); 3x3: 14 of the 16 ymm registers
-#define SK_ATTENTION_HD16
-#define SK_SCORE_ROWS 4    // scores: 4 queries x 16 keys (2 ymm each) = 8 of the 16 ymm registers
-#define SK_SCORE_VECTORS 1
-#define SK_VALUE_ROWS 4    // values: 4 queries x 16 dims = 8 ymm accumulators
+#define SK_ATTENTION_ROW_BLOCK 6  // 16-dim heads, 6 queries at a time: 12 ymm accumulators + 2 loads + 1 broadcast
 #include "kernels_impl.h"
 #undef SK_LINEAR_MR
 #undef SK_LINEAR_PN
 #undef SK_DEPTHWISE_X
-#undef SK_ATTENTION_HD16
-#undef SK_SCORE_ROWS
-#undef SK_SCORE_VECTORS
-#undef SK_VALUE_ROWS
+#undef SK_ATTENTION_ROW_BLOCK
 #undef SK_NAME
 #pragma clang attribute pop
 #endif

@@ -249,25 +249,30 @@ static void SK_NAME(depthwise_conv)(const float *x, float *y, int h, int w, int 
     }
 }
 
-// Softmax numerators of the (n, n) scores s in place, one query row at a time: + bias (n, n) unless NULL,
-// -100 between tokens of different Swin mask regions when label (n) is given, then e^(s - row max);
-// inv_sum[i] = 1 / row i's sum, applied to the output instead of to the n x n matrix.
-static void SK_NAME(softmax_rows)(float *s, int n, const float *bias, const int *label, float *inv_sum) {
+// Softmax numerator of one score row si (n) in place: + bias_row (n) unless NULL, -100 towards keys in
+// another Swin mask region than the query's (label_i) when label (n) is given, then e^(s - row max).
+// Returns 1 / the row's sum, applied to the output instead of to the row.
+static inline float SK_NAME(softmax_row)(float *si, int n, const float *bias_row, const int *label, int label_i) {
     SK_REASSOCIATE
-    for (int i = 0; i < n; i++) {
-        float *si = s + (long)i * n;
-        if (bias)
-            for (int j = 0; j < n; j++) si[j] += bias[(long)i * n + j];
-        if (label)
-            for (int j = 0; j < n; j++) si[j] += label[i] != label[j] ? -100.0f : 0.0f;
-        float m = SK_NAME(row_max)(si, n), sum = 0;
-        for (int j = 0; j < n; j++) {
-            float e = SK_NAME(expf)(si[j] - m);
-            si[j] = e;
-            sum += e;
-        }
-        inv_sum[i] = 1.0f / sum;
+    if (bias_row)
+        for (int j = 0; j < n; j++) si[j] += bias_row[j];
+    if (label)
+        for (int j = 0; j < n; j++) si[j] += label_i != label[j] ? -100.0f : 0.0f;
+    float m = SK_NAME(row_max)(si, n), sum = 0;
+    for (int j = 0; j < n; j++) {
+        float e = SK_NAME(expf)(si[j] - m);
+        si[j] = e;
+        sum += e;
     }
+    return 1.0f / sum;
+}
+
+// Softmax numerators of the (n, n) scores s in place, one query row at a time (bias (n, n) or NULL, label
+// (n) or NULL as in softmax_row); inv_sum[i] = 1 / row i's sum.
+static void SK_NAME(softmax_rows)(float *s, int n, const float *bias, const int *label, float *inv_sum) {
+    for (int i = 0; i < n; i++)
+        inv_sum[i] = SK_NAME(softmax_row)(s + (long)i * n, n, bias ? bias + (long)i * n : NULL, label,
+                                          label ? label[i] : 0);
 }
 
 #ifdef SK_ATTENTION_HD16
@@ -320,6 +325,54 @@ static void SK_NAME(attention_values16)(const float *e, const float *v, long row
 }
 #endif
 
+#ifdef SK_ATTENTION_ROW_BLOCK
+// Attention for head dim 16 (one sk_v16 per token), n % 16 == 0, a block of R = SK_ATTENTION_ROW_BLOCK
+// query rows at a time: their scores against all n keys, softmax, then their outputs. The block's (R, n)
+// scores stay in L1, where the whole-matrix form wrote and re-read an (n, n) matrix (256 KB for a 16x16
+// window) through L2. Both products keep R x 16 accumulators in registers (R * 2 ymm on AVX2).
+// q: query rows in place (token t's at q + src[t] * row_stride); kt (16, n): keys, transposed and
+// pre-scaled; vg (n, 16): values, gathered; bias (n, n); label (n) or NULL; e: (R, n) scratch.
+// Rows past the end of the last block re-read its first row and are not stored.
+static void SK_NAME(attention_fused16)(const float *q, const int *src, long row_stride, const float *kt,
+                                       const float *vg, const float *bias, const int *label, float *e,
+                                       float *out, long out_stride, int n) {
+    enum { R = SK_ATTENTION_ROW_BLOCK };
+    for (int i0 = 0; i0 < n; i0 += R) {
+        int rows = n - i0 < R ? n - i0 : R;
+        // The block's query rows, copied together so the products address them from one register (six row
+        // pointers spilled to the stack in the inner loop).
+        float qb[R][16];
+        const float *br[R];
+        for (int r = 0; r < R; r++) {
+            int i = i0 + (r < rows ? r : 0);
+            memcpy(qb[r], q + src[i] * row_stride, sizeof qb[r]);
+            br[r] = bias + (long)i * n;
+        }
+        // e[r] = bias row + q_r kt, 16 keys at a time.
+        for (int j0 = 0; j0 < n; j0 += 16) {
+            sk_v16 acc[R];
+            for (int r = 0; r < R; r++) acc[r] = sk_load16(br[r] + j0);
+            for (int d = 0; d < 16; d++) {
+                sk_v16 kv = sk_load16(kt + (long)d * n + j0);
+                for (int r = 0; r < R; r++) acc[r] += qb[r][d] * kv;  // scalar * vector broadcasts
+            }
+            for (int r = 0; r < R; r++) sk_store16(e + (long)r * n + j0, acc[r]);
+        }
+        float inv_sum[R];
+        for (int r = 0; r < rows; r++)
+            inv_sum[r] = SK_NAME(softmax_row)(e + (long)r * n, n, NULL, label, label ? label[i0 + r] : 0);
+        // out row = inv_sum * sum_j e[r][j] vg[j]
+        sk_v16 acc[R];
+        for (int r = 0; r < R; r++) acc[r] = (sk_v16){};
+        for (int j = 0; j < n; j++) {
+            sk_v16 vj = sk_load16(vg + (long)j * 16);
+            for (int r = 0; r < R; r++) acc[r] += e[(long)(r < rows ? r : 0) * n + j] * vj;
+        }
+        for (int r = 0; r < rows; r++) sk_store16(out + (long)src[i0 + r] * out_stride, acc[r] * inv_sum[r]);
+    }
+}
+#endif
+
 static void SK_NAME(window_attention)(const float *qkv, float *out, int h, int w, int c, int heads, int ws,
                                       int shift, const float *bias, float *scratch) {
     SK_REASSOCIATE
@@ -345,7 +398,17 @@ static void SK_NAME(window_attention)(const float *qkv, float *out, int h, int w
                 masked |= label[t] != label[0];
             }
             for (int hh = 0; hh < heads; hh++) {
-#ifdef SK_ATTENTION_HD16
+#if defined(SK_ATTENTION_ROW_BLOCK)
+                if (hd == 16 && n % 16 == 0) {  // keys gathered as kt (16, n) times the scale, values as (n, 16)
+                    const float *qh = qkv + hh * 16, *kh = qkv + c + hh * 16, *vh = qkv + 2 * c + hh * 16;
+                    for (int d = 0; d < 16; d++)
+                        for (int t = 0; t < n; t++) k[(long)d * n + t] = kh[(long)src[t] * 3 * c + d] * scale;
+                    for (int t = 0; t < n; t++) memcpy(v + (long)t * 16, vh + (long)src[t] * 3 * c, 16 * sizeof(float));
+                    SK_NAME(attention_fused16)(qh, src, 3L * c, k, v, bias + (long)hh * n * n, masked ? label : NULL,
+                                               s, out + hh * 16, c, n);
+                    continue;
+                }
+#elif defined(SK_ATTENTION_HD16)
                 if (hd == 16 && n % 64 == 0) {  // keys gathered as kt (16, n), times the scale
                     const float *qh = qkv + hh * 16, *kh = qkv + c + hh * 16, *vh = qkv + 2 * c + hh * 16;
                     for (int d = 0; d < 16; d++)
@@ -379,26 +442,26 @@ static void SK_NAME(window_attention)(const float *qkv, float *out, int h, int w
 }
 
 // Linear layer on weights packed into panels of 16 output features (see sk_pack_linear). A micro-tile of
-// SK_LINEAR_MR rows x pn panels keeps its accumulators in registers for the whole k loop: per k step it
-// loads pn panel rows and broadcasts MR inputs. pn is a constant at every call site (SK_LINEAR_PN, or 1
-// for the last odd panel), so the panel loops unroll. Rows past the end (mr < MR) re-read row r0 and are
-// not stored. (Interleaving the MR input rows first, as big GEMMs pack A, lost 10-40% here: k is small,
-// and the transpose costs about as much as the tile.)
+// mr rows x pn panels keeps its accumulators in registers for the whole k loop: per k step it loads pn
+// panel rows and broadcasts mr inputs. mr and pn are constants at every call site (mr: SK_LINEAR_MR, or 4,
+// 2, 1 for the last rows; pn: SK_LINEAR_PN, or 1 for the last odd panel), so the loops unroll and a tile
+// computes no rows it does not store. (Interleaving the mr input rows first, as big GEMMs pack A, lost
+// 10-40% here: k is small, and the transpose costs about as much as the tile.)
 static inline __attribute__((always_inline)) void SK_NAME(linear_tile)(
-    const float *x, int k, const float *panels, const float *bias16, int n, float *y, long r0, int mr, int p0,
-    int pn, int gelu) {
+    const float *x, int k, const float *panels, const float *bias16, int n, float *y, long r0, const int mr,
+    int p0, const int pn, int gelu) {
     sk_v16 acc[SK_LINEAR_MR][SK_LINEAR_PN];
     const float *xr[SK_LINEAR_MR];
     const float *bp[SK_LINEAR_PN];
     for (int q = 0; q < pn; q++) {
         bp[q] = panels + (long)(p0 + q) * k * 16;
-        for (int i = 0; i < SK_LINEAR_MR; i++) acc[i][q] = sk_load16(bias16 + (p0 + q) * 16);
+        for (int i = 0; i < mr; i++) acc[i][q] = sk_load16(bias16 + (p0 + q) * 16);
     }
-    for (int i = 0; i < SK_LINEAR_MR; i++) xr[i] = x + (r0 + (i < mr ? i : 0)) * k;
+    for (int i = 0; i < mr; i++) xr[i] = x + (r0 + i) * k;
     for (int kk = 0; kk < k; kk++) {
         sk_v16 b[SK_LINEAR_PN];
         for (int q = 0; q < pn; q++) b[q] = sk_load16(bp[q] + kk * 16);
-        for (int i = 0; i < SK_LINEAR_MR; i++) {
+        for (int i = 0; i < mr; i++) {
             float a = xr[i][kk];
             for (int q = 0; q < pn; q++) acc[i][q] += a * b[q];
         }
@@ -421,18 +484,28 @@ static inline __attribute__((always_inline)) void SK_NAME(linear_tile)(
 
 _Static_assert(SK_LINEAR_PN == 1 || SK_LINEAR_PN == 2, "the last-panel call below assumes PN <= 2");
 
+// Rows r0 ..< r0 + mr, every panel.
+static inline __attribute__((always_inline)) void SK_NAME(linear_rows)(
+    const float *x, int k, const float *panels, const float *bias16, int n, float *y, long r0, const int mr,
+    int gelu) {
+    int np = (n + 15) / 16, paired = np - np % SK_LINEAR_PN;
+    for (int p = 0; p < paired; p += SK_LINEAR_PN)
+        SK_NAME(linear_tile)(x, k, panels, bias16, n, y, r0, mr, p, SK_LINEAR_PN, gelu);
+    if (paired < np) SK_NAME(linear_tile)(x, k, panels, bias16, n, y, r0, mr, paired, 1, gelu);
+}
+
 static void SK_NAME(linear)(const float *x, long rows, int k, const float *panels, const float *bias16, int n,
                             float *y, int gelu) {
-    int np = (n + 15) / 16, paired = np - np % SK_LINEAR_PN;
     long r = 0;
-    for (; r + SK_LINEAR_MR <= rows; r += SK_LINEAR_MR) {  // full row tiles: every loop bound a constant
-        for (int p = 0; p < paired; p += SK_LINEAR_PN)
-            SK_NAME(linear_tile)(x, k, panels, bias16, n, y, r, SK_LINEAR_MR, p, SK_LINEAR_PN, gelu);
-        if (paired < np) SK_NAME(linear_tile)(x, k, panels, bias16, n, y, r, SK_LINEAR_MR, paired, 1, gelu);
-    }
-    if (r < rows) {
-        for (int p = 0; p < paired; p += SK_LINEAR_PN)
-            SK_NAME(linear_tile)(x, k, panels, bias16, n, y, r, (int)(rows - r), p, SK_LINEAR_PN, gelu);
-        if (paired < np) SK_NAME(linear_tile)(x, k, panels, bias16, n, y, r, (int)(rows - r), paired, 1, gelu);
-    }
+    for (; r + SK_LINEAR_MR <= rows; r += SK_LINEAR_MR)
+        SK_NAME(linear_rows)(x, k, panels, bias16, n, y, r, SK_LINEAR_MR, gelu);
+    // The last < MR rows in tiles of 4, 2 and 1 (a grid row of 128 tokens is 21 x 6 + 2 on AVX2: a whole
+    // 6-row tile for 2 rows wasted 3-11% of the LeFF's row-streamed products).
+#if SK_LINEAR_MR > 4
+    if (rows - r >= 4) SK_NAME(linear_rows)(x, k, panels, bias16, n, y, r, 4, gelu), r += 4;
+#endif
+#if SK_LINEAR_MR > 2
+    if (rows - r >= 2) SK_NAME(linear_rows)(x, k, panels, bias16, n, y, r, 2, gelu), r += 2;
+#endif
+    if (rows - r >= 1) SK_NAME(linear_rows)(x, k, panels, bias16, n, y, r, 1, gelu);
 }

@@ -96,10 +96,10 @@ public final class Denoiser: @unchecked Sendable {
                            pixels: (0..<n).map { (result.pixels[$0] + result.pixels[n + $0] + result.pixels[2 * n + $0]) / 3 })
     }
 
-    /// Blind denoising: estimates sigma first. Returns the result and the estimate.
-    public func denoiseBlind(_ image: PlanarImage, progress: ((Int, Int) -> Void)? = nil) -> (image: PlanarImage, sigma: Float) {
-        let sigma = estimator.estimate(image)
-        return (denoise(image, sigma: sigma, progress: progress), sigma)
+    /// Blind denoising: measures the noise first (`BlindNoiseLevel`). Returns the result and the measurement.
+    public func denoiseBlind(_ image: PlanarImage, progress: ((Int, Int) -> Void)? = nil) -> (image: PlanarImage, level: BlindNoiseLevel) {
+        let level = estimator.blindLevel(image)
+        return (denoise(image, sigma: level.modelSigma, progress: progress), level)
     }
 }
 

@@ -28,10 +28,10 @@ public final class Evaluator {
         (self.denoiser, self.model) = (denoiser, model)
     }
 
-    /// Denoises `noisy` at `sigma`, or blind (estimated sigma) when `sigma` is nil, and times it.
+    /// Denoises `noisy` at `sigma`, or blind (`BlindNoiseLevel.modelSigma`) when `sigma` is nil, and times it.
     func denoise(_ noisy: PlanarImage, sigma: Double?) -> (output: PlanarImage, seconds: Double, estimate: Double?) {
         let start = DispatchTime.now().uptimeNanoseconds
-        let level = sigma.map { Float($0) } ?? denoiser.estimator.estimate(noisy)
+        let level = sigma.map { Float($0) } ?? denoiser.estimator.blindLevel(noisy).modelSigma
         let output = denoiser.denoise(noisy, sigma: level)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return (output, seconds, sigma == nil ? Double(level) : nil)

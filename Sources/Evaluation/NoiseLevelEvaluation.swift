@@ -12,8 +12,8 @@ public struct NoiseLevelResult: Sendable {
     public let images: Int
 }
 
-/// The noise of `gaussian` (same seeds, so the same noisy images) measured by `NoiseEstimator` alone:
-/// no model is run.
+/// The noise of `gaussian` (same seeds, so the same noisy images) as blind mode measures it
+/// (`BlindNoiseLevel.modelSigma`, the sigma the model would be given): no model is run.
 public func noiseLevelErrors(dataset folder: String, sigmas: [Double], seed: UInt64, maxPixels: Int) throws -> [NoiseLevelResult] {
     let files = try DatasetFolders.images(in: folder)
     let estimator = NoiseEstimator()
@@ -22,7 +22,7 @@ public func noiseLevelErrors(dataset folder: String, sigmas: [Double], seed: UIn
         let clean = try ImageFile.read(path: path, maxPixels: maxPixels).colorPlanes()
         for (s, sigma) in sigmas.enumerated() {
             let noisy = addGaussianNoise(clean, sigma: sigma, seed: NoiseSeed.derive(base: seed, [UInt64(index), NoiseSeed.sigmaCode(sigma)]))
-            let estimate = Double(estimator.estimate(noisy))
+            let estimate = Double(estimator.blindLevel(noisy).modelSigma)
             estimates[s].append(estimate)
             errors[s].append(abs(estimate - sigma))
         }

@@ -237,7 +237,7 @@ struct ImageBench: ParsableCommand {
         let image = syntheticNoisyImage(width: width, height: height, sigma: 25)
         let denoiser = try Denoiser(model: try ModelCatalog.load(model), threads: threads)
         var estimate: Float = 0
-        let estimateSeconds = seconds { estimate = denoiser.estimator.estimate(image) }
+        let estimateSeconds = seconds { estimate = denoiser.estimator.blindLevel(image).modelSigma }
         let t = seconds { _ = denoiser.denoise(image, sigma: 25) }
         let megapixels = Double(width * height) / 1e6
         print(String(format: "image %@ %dx%d: %.1f s (%.2f s/MP), noise estimate %.1f in %.2f s, peak RSS %.0f MB",

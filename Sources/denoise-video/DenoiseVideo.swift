@@ -47,8 +47,9 @@ struct DenoiseVideo: ParsableCommand {
             var sigma = options.sigma
             while let frame = try transcoder.nextFrame() {
                 if sigma == nil {  // blind: the noise of a clip is taken as stationary, estimated once
-                    sigma = denoiser.estimator.estimate(frame)
-                    printStatus(String(format: "estimated noise level: sigma %.1f (0-255 scale)", sigma!))
+                    let level = denoiser.estimator.blindLevel(frame)
+                    sigma = level.modelSigma
+                    printStatus("estimated noise level: \(level)")
                 }
                 try transcoder.write(denoiser.denoise(frame, sigma: sigma!))
                 progress.frameDone()

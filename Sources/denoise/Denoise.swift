@@ -43,8 +43,9 @@ struct Denoise: ParsableCommand {
         if let given = options.sigma {
             sigma = given
         } else {
-            sigma = denoiser.estimator.estimate(planes)
-            printStatus(String(format: "estimated noise level: sigma %.1f (0-255 scale)", sigma))
+            let level = denoiser.estimator.blindLevel(planes)
+            sigma = level.modelSigma
+            printStatus("estimated noise level: \(level)")
         }
         let result = denoiser.denoise(planes, sigma: sigma)
         try AtomicOutput.write(to: output) { try ImageFile.write(stored.replacingColor(with: result), to: $0) }

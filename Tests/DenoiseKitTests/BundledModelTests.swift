@@ -24,7 +24,8 @@ import Testing
         let noisy = addNoise(clean, sigma: 25, seed: 7)
         let denoiser = try Denoiser(model: try ModelCatalog.load("quality"), threads: 2)
         let known = psnr(quantized(denoiser.denoise(noisy, sigma: 25)), clean)
-        let (blindImage, estimate) = denoiser.denoiseBlind(noisy)
+        let (blindImage, level) = denoiser.denoiseBlind(noisy)
+        let estimate = level.modelSigma
         let blind = psnr(quantized(blindImage), clean)
         #expect(abs(estimate - 25) <= 1.5)
         #expect(known - blind <= 0.3, "non-blind \(known) dB, blind \(blind) dB (estimate \(estimate))")
