@@ -57,6 +57,15 @@ def pairs(data: Path):
         yield "polyu", f, f.with_name(f.name.replace("_real", "_mean"))
 
 
+def blind_noise_level(rec: dict) -> float:
+    """BlindNoiseLevel.modelSigma (Sources/DenoiseKit/BlindNoiseLevel.swift)."""
+    def ramp(v, lo, hi):
+        return min(1.0, max(0.0, (v - lo) / (hi - lo)))
+    fine, coarse = rec["fine"], rec["coarse"]
+    correlation = ramp(coarse / max(fine, 1e-3), 1.25, 2.0) * ramp(coarse, 1.5, 3.0)
+    return fine + correlation * (max(fine, min(55.0, 2.5 * coarse)) - fine)
+
+
 def psnr(a: np.ndarray, b: np.ndarray) -> float:
     return float(10 * np.log10(255.0 ** 2 / np.mean((a - b) ** 2)))
 
@@ -66,7 +75,18 @@ def main():
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--model", default="quality")
     ap.add_argument("--out", type=Path, default=ROOT / "results" / "blind-sigma-study.json")
+    ap.add_argument("--table-only", action="store_true", help="print the table from an earlier --out file")
     args = ap.parse_args()
+    if args.table_only:
+        print_table(json.loads(args.out.read_text()))
+        return
+    records = sweep(args)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(records, indent=1))
+    print_table(records)
+
+
+def sweep(args) -> list:
     tool = ROOT / ".build" / "release" / "denoise"
     records = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -84,9 +104,10 @@ def main():
             print(f"{kind} {noisy_path.name}: noise std {rec['noise_std']:.1f}, fine {rec['fine']:.1f}, "
                   f"coarse {rec['coarse']:.1f}, best sigma {max(rec['psnr'], key=rec['psnr'].get)}", flush=True)
             records.append(rec)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(records, indent=1))
+    return records
 
+
+def print_table(records: list):
     def at(rec, sigma):  # PSNR at a sigma, interpolated on the grid (held constant outside it)
         return float(np.interp(sigma, GRID, [rec["psnr"][str(g)] for g in GRID]))
 
@@ -94,7 +115,9 @@ def main():
              "fine (PCA at full resolution)": lambda r: r["fine"]}
     for gain in (2.0, 2.5, 3.0, 3.5):
         rules[f"{gain} x coarse (max 55)"] = lambda r, g=gain: min(55.0, g * r["coarse"])
+    rules["BlindNoiseLevel (2.5 x coarse, with its ramps)"] = blind_noise_level
     kinds = sorted({r["kind"] for r in records})
+    print(f"Mean PSNR (dB) per rule, interpolated on the sigma grid {GRID} (held at the ends outside it).")
     print("| rule | " + " | ".join(f"{k} ({sum(r['kind'] == k for r in records)})" for k in kinds) + " |")
     print("|---|" + "---|" * len(kinds))
     for name, rule in rules.items():
