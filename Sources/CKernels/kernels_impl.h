@@ -275,6 +275,15 @@ static void SK_NAME(softmax_rows)(float *s, int n, const float *bias, const int 
                                           label ? label[i] : 0);
 }
 
+#if defined(SK_ATTENTION_HD16) || defined(SK_ATTENTION_ROW_BLOCK)
+// kt (16, n) = the keys of one 16-dim head, transposed and times scale: token t's key at kh + src[t] * row_stride.
+static inline void SK_NAME(gather_keys16)(const float *kh, const int *src, long row_stride, float scale, float *kt,
+                                          int n) {
+    for (int d = 0; d < 16; d++)
+        for (int t = 0; t < n; t++) kt[(long)d * n + t] = kh[src[t] * row_stride + d] * scale;
+}
+#endif
+
 #ifdef SK_ATTENTION_HD16
 // Attention products for head dim 16 (one sk_v16 per token: one zmm, or two ymm), n % 64 == 0,
 // register-tiled and without BLAS's packing, its zeroing of the (n, n) scores or a gathered copy of q and
@@ -332,7 +341,8 @@ static void SK_NAME(attention_values16)(const float *e, const float *v, long row
 // window) through L2. Both products keep R x 16 accumulators in registers (R * 2 ymm on AVX2).
 // q: query rows in place (token t's at q + src[t] * row_stride); kt (16, n): keys, transposed and
 // pre-scaled; vg (n, 16): values, gathered; bias (n, n); label (n) or NULL; e: (R, n) scratch.
-// Rows past the end of the last block re-read its first row and are not stored.
+// Rows past the end of the last block repeat its first row through scores, softmax and values, and are
+// not stored.
 static void SK_NAME(attention_fused16)(const float *q, const int *src, long row_stride, const float *kt,
                                        const float *vg, const float *bias, const int *label, float *e,
                                        float *out, long out_stride, int n) {
@@ -343,10 +353,12 @@ static void SK_NAME(attention_fused16)(const float *q, const int *src, long row_
         // pointers spilled to the stack in the inner loop).
         float qb[R][16];
         const float *br[R];
+        int lr[R];  // mask region of each query (0 without a mask)
         for (int r = 0; r < R; r++) {
             int i = i0 + (r < rows ? r : 0);
             memcpy(qb[r], q + src[i] * row_stride, sizeof qb[r]);
             br[r] = bias + (long)i * n;
+            lr[r] = label ? label[i] : 0;
         }
         // e[r] = bias row + q_r kt, 16 keys at a time.
         for (int j0 = 0; j0 < n; j0 += 16) {
@@ -359,14 +371,13 @@ static void SK_NAME(attention_fused16)(const float *q, const int *src, long row_
             for (int r = 0; r < R; r++) sk_store16(e + (long)r * n + j0, acc[r]);
         }
         float inv_sum[R];
-        for (int r = 0; r < rows; r++)
-            inv_sum[r] = SK_NAME(softmax_row)(e + (long)r * n, n, NULL, label, label ? label[i0 + r] : 0);
+        for (int r = 0; r < R; r++) inv_sum[r] = SK_NAME(softmax_row)(e + (long)r * n, n, NULL, label, lr[r]);
         // out row = inv_sum * sum_j e[r][j] vg[j]
         sk_v16 acc[R];
         for (int r = 0; r < R; r++) acc[r] = (sk_v16){};
         for (int j = 0; j < n; j++) {
             sk_v16 vj = sk_load16(vg + (long)j * 16);
-            for (int r = 0; r < R; r++) acc[r] += e[(long)(r < rows ? r : 0) * n + j] * vj;
+            for (int r = 0; r < R; r++) acc[r] += e[(long)r * n + j] * vj;
         }
         for (int r = 0; r < rows; r++) sk_store16(out + (long)src[i0 + r] * out_stride, acc[r] * inv_sum[r]);
     }
@@ -401,8 +412,7 @@ static void SK_NAME(window_attention)(const float *qkv, float *out, int h, int w
 #if defined(SK_ATTENTION_ROW_BLOCK)
                 if (hd == 16 && n % 16 == 0) {  // keys gathered as kt (16, n) times the scale, values as (n, 16)
                     const float *qh = qkv + hh * 16, *kh = qkv + c + hh * 16, *vh = qkv + 2 * c + hh * 16;
-                    for (int d = 0; d < 16; d++)
-                        for (int t = 0; t < n; t++) k[(long)d * n + t] = kh[(long)src[t] * 3 * c + d] * scale;
+                    SK_NAME(gather_keys16)(kh, src, 3L * c, scale, k, n);
                     for (int t = 0; t < n; t++) memcpy(v + (long)t * 16, vh + (long)src[t] * 3 * c, 16 * sizeof(float));
                     SK_NAME(attention_fused16)(qh, src, 3L * c, k, v, bias + (long)hh * n * n, masked ? label : NULL,
                                                s, out + hh * 16, c, n);
@@ -411,8 +421,7 @@ static void SK_NAME(window_attention)(const float *qkv, float *out, int h, int w
 #elif defined(SK_ATTENTION_HD16)
                 if (hd == 16 && n % 64 == 0) {  // keys gathered as kt (16, n), times the scale
                     const float *qh = qkv + hh * 16, *kh = qkv + c + hh * 16, *vh = qkv + 2 * c + hh * 16;
-                    for (int d = 0; d < 16; d++)
-                        for (int t = 0; t < n; t++) k[(long)d * n + t] = kh[(long)src[t] * 3 * c + d] * scale;
+                    SK_NAME(gather_keys16)(kh, src, 3L * c, scale, k, n);
                     SK_NAME(attention_scores16)(qh, src, 3L * c, k, bias + (long)hh * n * n, s, n);
                     SK_NAME(softmax_rows)(s, n, NULL, masked ? label : NULL, inv_sum);
                     SK_NAME(attention_values16)(s, vh, 3L * c, inv_sum, src, out + hh * 16, c, n);
