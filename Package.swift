@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "DenoiseKit", dependencies: ["Imaging", "Tiling", "SkipatModel", "Engine", "DenoiseModels"]),
         // Shared pieces of the command-line tools (options, error reporting, safe output).
         .target(name: "DenoiseCLI", dependencies: [
-            "DenoiseKit", "Codec", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "DenoiseKit", "SkipatModel", "Codec", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .executableTarget(name: "denoise", dependencies: ["DenoiseCLI"]),

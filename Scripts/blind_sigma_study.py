@@ -3,10 +3,10 @@
     python3 Scripts/blind_sigma_study.py [--out results/blind-sigma-study.json] [--model quality]
 
 For every real noisy/clean pair (SIDD training pairs, SIDD validation blocks, a PolyU subset) it measures the
-noise at two scales with a NumPy twin of NoiseEstimator.swift (`fine` at full resolution, `coarse` = 2 x the
-estimate of the 2x2-averaged image), denoises with the Swift CLI at a grid of fixed sigmas, and prints the
-PSNR each blind rule would get (interpolated on the grid) beside the best sigma per image. This is how
-BlindNoiseLevel's coarse gain was chosen (Sources/DenoiseKit/BlindNoiseLevel.swift). Needs the release
+noise at two scales with noise_level.py, the NumPy twin of NoiseEstimator.swift (`fine` at full resolution,
+`coarse` = 2 x the estimate of the 2x2-averaged image), denoises with the Swift CLI at a grid of fixed sigmas,
+and prints the PSNR each blind rule would get (interpolated on the grid) beside the best sigma per image. This
+is how BlindNoiseLevel's coarse gain was chosen (Sources/DenoiseKit/BlindNoiseLevel.swift). Needs the release
 `denoise` binary (swift build -c release) and ../shared/data.
 """
 import argparse
@@ -18,52 +18,23 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from noise_level import fine_and_coarse, model_sigma
+from real_pairs import polyu_pairs, sidd_training_pairs, sidd_validation_pairs
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
 GRID = [4, 8, 12, 20, 30, 40, 50, 60]
 
 
-def estimate(img: np.ndarray, p: int = 8, max_patches: int = 60000) -> float:
-    """Chen et al. (ICCV 2015) as in NoiseEstimator.swift: img (H, W, C) on the 0-255 scale."""
-    h, w, _ = img.shape
-    step = max(1, int(np.ceil(np.sqrt((w - p + 1) * (h - p + 1) / max_patches))))
-    patches = np.stack([img[y:y + p, x:x + p, :].transpose(2, 0, 1).ravel()
-                        for y in range(0, h - p + 1, step) for x in range(0, w - p + 1, step)]).astype(np.float64)
-    patches -= patches.mean(0)
-    lam = np.sort(np.linalg.eigvalsh(patches.T @ patches / len(patches)))
-    for size in range(len(lam), 0, -1):
-        m = lam[:size].mean()
-        if (lam[:size] > m).sum() == (lam[:size] < m).sum():
-            return float(np.sqrt(max(0.0, m)))
-    return float(np.sqrt(max(0.0, lam[0])))
-
-
-def halved(img: np.ndarray) -> np.ndarray:
-    h, w, c = img.shape[0] // 2 * 2, img.shape[1] // 2 * 2, img.shape[2]
-    return img[:h, :w].reshape(h // 2, 2, w // 2, 2, c).mean((1, 3))
-
-
 def pairs(data: Path):
-    sidd = data / "train" / "real-sidd"
-    for f in sorted((sidd / "train_patches256_MIRNet" / "input").glob("*.png")):
-        yield "sidd-train", f, f.parent.parent / "groundtruth" / f.name
-    for f in sorted((sidd / "samples_yilmazdoga" / "Noisy_Images").glob("*.png")):
-        yield "sidd-train", f, f.parent.parent / "GT_Images" / f.name.replace("NOISY", "GT")
-    for f in sorted((sidd / "train_patches512_InvDN" / "Noisy").glob("*")):
-        yield "sidd-train", f, f.parent.parent / "GT" / f.name
-    for f in sorted((data / "val" / "SIDD" / "val_blocks_MIRNet" / "input").glob("*.png")):
-        yield "sidd-val", f, f.parent.parent / "groundtruth" / f.name
-    for f in sorted((data / "val" / "PolyU").glob("*_real.JPG"))[::10]:
-        yield "polyu", f, f.with_name(f.name.replace("_real", "_mean"))
+    yield from (("sidd-train", n, c) for n, c in sidd_training_pairs(data))
+    yield from (("sidd-val", n, c) for n, c in sidd_validation_pairs(data))
+    yield from (("polyu", n, c) for n, c in polyu_pairs(data)[::10])
 
 
 def blind_noise_level(rec: dict) -> float:
     """BlindNoiseLevel.modelSigma (Sources/DenoiseKit/BlindNoiseLevel.swift)."""
-    def ramp(v, lo, hi):
-        return min(1.0, max(0.0, (v - lo) / (hi - lo)))
-    fine, coarse = rec["fine"], rec["coarse"]
-    correlation = ramp(coarse / max(fine, 1e-3), 1.25, 2.0) * ramp(coarse, 1.5, 3.0)
-    return fine + correlation * (max(fine, min(55.0, 2.5 * coarse)) - fine)
+    return model_sigma(rec["fine"], rec["coarse"])
 
 
 def psnr(a: np.ndarray, b: np.ndarray) -> float:
@@ -96,7 +67,8 @@ def sweep(args) -> list:
             src, dst = Path(tmp) / "in.png", Path(tmp) / "out.png"
             Image.fromarray(noisy.astype(np.uint8)).save(src)
             rec = {"kind": kind, "file": str(noisy_path.relative_to(args.data)), "noise_std": float((noisy - clean).std()),
-                   "fine": estimate(noisy), "coarse": 2 * estimate(halved(noisy)), "psnr": {}}
+                   "psnr": {}}
+            rec["fine"], rec["coarse"] = fine_and_coarse(noisy)
             for sigma in GRID:
                 subprocess.run([str(tool), str(src), str(dst), "--model", args.model, "--sigma", str(sigma), "--force"],
                                check=True, capture_output=True)

@@ -1,12 +1,16 @@
 """Make the bundled sample images: clean crops of public-domain scikit-image pictures and noisy
-copies with seeded additive white Gaussian noise (rounded and clipped, as any saved file must be).
+copies with seeded additive white Gaussian noise (rounded and clipped, as any saved file must be), and
+one real phone-noise pair.
 
-    python3 Scripts/make_samples.py [--source ../shared/data/train/color/skimage]
+    python3 Scripts/make_samples.py [--source ../shared/data/train/color/skimage] [--sidd ...]
 
 Sources (public domain / CC0, per scikit-image's docstrings): astronaut.png (NASA), coffee.png
 (Rachel Michetti, CC0), camera.png (public domain), chelsea.png (Stefan van der Walt, CC0).
+The phone pair is SIDD validation block 0000-0003 (sRGB, 256x256; Abdelhamed et al., CVPR 2018; SIDD data
+is for research use), copied unchanged.
 """
 import argparse
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +31,7 @@ ITEMS = [
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--source", type=Path, default=ROOT.parent / "shared/data/train/color/skimage")
+    ap.add_argument("--sidd", type=Path, default=ROOT.parent / "shared/data/val/SIDD/val_blocks_MIRNet")
     args = ap.parse_args()
     SAMPLES.mkdir(exist_ok=True)
     rng = np.random.default_rng(20261129)
@@ -45,6 +50,10 @@ def main():
             else:
                 Image.fromarray(arr).save(path, optimize=True)
             print(f"wrote {path.relative_to(ROOT)} {arr.shape} {bits}-bit")
+    for folder, suffix in (("input", "noisy"), ("groundtruth", "clean")):
+        path = SAMPLES / f"phone-{suffix}.png"
+        shutil.copyfile(args.sidd / folder / "0000-0003.png", path)
+        print(f"wrote {path.relative_to(ROOT)} (SIDD validation block 0000-0003, {folder})")
 
 
 def save_png16(arr: np.ndarray, path: Path):

@@ -341,6 +341,8 @@ PRESETS = {
     # (shift_order "network"), so SKIPAT keeps Swin's cross-window exchange. On the baseline's schedule it
     # gained only +0.01-0.02 dB over "quality" at equal steps (README, SKIPAT chain); not bundled.
     "quality-shifted": SkipatConfig(width=16, levels=3, depth=2, window=16, phi_blocks=[1], shift_order="network"),
+    # The quality network fine-tuned on real camera noise (SIDD pairs), conditioned on the blind level.
+    "real": SkipatConfig(width=16, levels=3, depth=2, window=16, phi_blocks=[1]),
 }
 
 

@@ -1,6 +1,7 @@
 """Train a SKIPAT denoiser preset on AWGN (sigma 0-55) and export its weights.
 
     python3 Scripts/train.py --preset quality --threads 1
+    python3 Scripts/train.py --preset real --steps 1000 --lr 1e-4 --warmup 100   # fine-tune on camera noise
 
 Resumable: every --save-minutes (and on SIGTERM/SIGINT) a compact resume file (model fp32, EMA fp16,
 Adam moments bf16; ~14 MB for the quality presets) goes to Scripts/training/<preset>.resume.pt, which is
@@ -9,6 +10,12 @@ own warm-up + cosine cycle that ends within its budget (`--new-cycle --steps END
 the end of every session, and the next session warm-restarts from them. The EMA weights are
 exported to Sources/DenoiseModels/Weights/<preset>.safetensors after every validation.
 Nothing under val/ feeds training: CBSD68 is only measured (PSNR after rounding to 8 bits).
+
+The `real` preset starts from the bundled quality weights and trains mostly on the SIDD noisy/clean pairs
+of train/real-sidd, each crop's noise-level plane being the blind level of its whole noisy image
+(noise_level.py, the twin of the Swift BlindNoiseLevel), so the model sees at training what blind mode
+gives it at inference; a share of AWGN crops keeps it sound on white noise. It is validated on the SIDD
+validation blocks (measured only).
 """
 from __future__ import annotations
 
@@ -26,21 +33,25 @@ import numpy as np
 import torch
 from PIL import Image
 
-from export import export_safetensors
+from export import export_safetensors, load_engine_weights
+from noise_level import fine_and_coarse, model_sigma
+from real_pairs import sidd_training_pairs, sidd_validation_pairs
 from skipat_model import PRESETS, SkipatDenoiser, denoise_full, model_input
 
 ROOT = Path(__file__).resolve().parent.parent
 
 # Per-preset crops: the quality presets train on the 128x128 inference tile (16x16 windows at every
 # level); the fast preset (8x8 windows, two levels) sees more, smaller crops for the same pixels.
+# `init`: a bundled preset whose weights start the run; `real_fraction`: share of crops from real pairs.
 RECIPES = {
     "quality": {"crop": 128, "batch": 4},
     "quality-baseline": {"crop": 128, "batch": 4},
     "quality-shifted": {"crop": 128, "batch": 4},
     "fast": {"crop": 64, "batch": 16},
+    "real": {"crop": 128, "batch": 4, "init": "quality", "real_fraction": 0.75},
 }
 DATA = ROOT.parent / "shared" / "data"
-BUNDLED_PRESETS = ("quality", "quality-baseline", "fast")  # Sources/DenoiseModels/BundledWeights.swift
+BUNDLED_PRESETS = ("quality", "quality-baseline", "fast", "real")  # Sources/DenoiseModels/BundledWeights.swift
 
 
 def load_training_images(root: Path, downscale_jpeg: bool) -> list[np.ndarray]:
@@ -61,6 +72,20 @@ def load_validation_images(root: Path, count: int) -> list[np.ndarray]:
     return [np.asarray(Image.open(p).convert("RGB")) for p in files]
 
 
+def load_real_pairs(pairs: list[tuple[Path, Path]]) -> list[tuple[np.ndarray, np.ndarray, float]]:
+    """(noisy, clean, blind sigma) per pair: (H, W, 3) uint8 images and the level blind mode would give."""
+    out = []
+    for noisy_path, clean_path in pairs:
+        noisy = np.asarray(Image.open(noisy_path).convert("RGB"))
+        clean = np.asarray(Image.open(clean_path).convert("RGB"))
+        out.append((noisy, clean, model_sigma(*fine_and_coarse(noisy))))
+    return out
+
+
+def augment(patch: np.ndarray, flip: bool, turns: int) -> np.ndarray:
+    return np.rot90(patch[:, ::-1] if flip else patch, turns)
+
+
 def random_batch(images, batch: int, crop: int, rng: random.Random) -> torch.Tensor:
     """(B, 3, crop, crop) float in [0,1]: random image, crop, flip and 90-degree rotation."""
     out = np.empty((batch, crop, crop, 3), np.float32)
@@ -69,12 +94,17 @@ def random_batch(images, batch: int, crop: int, rng: random.Random) -> torch.Ten
         while im.shape[0] < crop or im.shape[1] < crop:
             im = images[rng.randrange(len(images))]
         y, x = rng.randrange(im.shape[0] - crop + 1), rng.randrange(im.shape[1] - crop + 1)
-        patch = im[y:y + crop, x:x + crop]
-        if rng.random() < 0.5:
-            patch = patch[:, ::-1]
-        patch = np.rot90(patch, rng.randrange(4))
-        out[b] = patch / 255.0
+        out[b] = augment(im[y:y + crop, x:x + crop], rng.random() < 0.5, rng.randrange(4)) / 255.0
     return torch.from_numpy(out).permute(0, 3, 1, 2).contiguous()
+
+
+def random_real_crop(pairs, crop: int, rng: random.Random) -> tuple[np.ndarray, np.ndarray, float]:
+    """One (noisy, clean) crop pair, (crop, crop, 3) float in [0,1], same crop and augmentation, and its sigma."""
+    noisy, clean, sigma = pairs[rng.randrange(len(pairs))]
+    y, x = rng.randrange(noisy.shape[0] - crop + 1), rng.randrange(noisy.shape[1] - crop + 1)
+    flip, turns = rng.random() < 0.5, rng.randrange(4)
+    return (augment(noisy[y:y + crop, x:x + crop], flip, turns) / 255.0,
+            augment(clean[y:y + crop, x:x + crop], flip, turns) / 255.0, sigma)
 
 
 def psnr_uint8(out: torch.Tensor, clean: np.ndarray) -> float:
@@ -93,6 +123,18 @@ def validate(model, images, sigma: float, seed: int = 0) -> float:
         clean = torch.from_numpy(im.copy()).permute(2, 0, 1)[None].float() / 255.0
         noisy = clean + torch.randn(clean.shape, generator=gen) * sigma / 255.0
         scores.append(psnr_uint8(denoise_full(model, noisy, sigma)[0], im))
+    model.train()
+    return float(np.mean(scores))
+
+
+@torch.no_grad()
+def validate_real(model, pairs) -> float:
+    """Mean PSNR on real pairs, each denoised at its blind level (as `denoise` with no --sigma)."""
+    model.eval()
+    scores = []
+    for noisy, clean, sigma in pairs:
+        x = torch.from_numpy(noisy.copy()).permute(2, 0, 1)[None].float() / 255.0
+        scores.append(psnr_uint8(denoise_full(model, x, sigma)[0], clean))
     model.train()
     return float(np.mean(scores))
 
@@ -158,6 +200,7 @@ def main():
     recipe = RECIPES[args.preset]
     args.batch = args.batch or recipe["batch"]
     args.crop = args.crop or recipe["crop"]
+    real_fraction = recipe.get("real_fraction", 0.0)
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -183,6 +226,11 @@ def main():
         if args.new_cycle:
             args.cycle_start = step
         print(f"resumed {args.preset} at step {step} (best val {best:.3f} dB); cycle {args.cycle_start}-{args.steps}")
+    elif "init" in recipe:
+        start_weights = ROOT / "Sources" / "DenoiseModels" / "Weights" / f"{recipe['init']}.safetensors"
+        model.load_state_dict(load_engine_weights(start_weights).state_dict())
+        ema.load_state_dict(model.state_dict())
+        print(f"{args.preset}: starting from {start_weights.relative_to(ROOT)}")
     if args.stop_step is not None and step >= args.stop_step:
         raise SystemExit(f"{args.preset} is at step {step}, already at or past --stop-step {args.stop_step}")
     if step >= args.steps:
@@ -190,13 +238,20 @@ def main():
                          f"(with --new-cycle to warm up again)")
 
     images = load_training_images(args.data, args.downscale_jpeg)
-    val_images = load_validation_images(args.data, args.val_images)
-    print(f"{args.preset}: {sum(p.numel() for p in model.parameters())} params, {len(images)} training images")
+    real_pairs = load_real_pairs(sidd_training_pairs(args.data)) if real_fraction > 0 else []
+    if real_pairs:  # real-noise presets are measured on real noise: the SIDD validation blocks
+        val_pairs = load_real_pairs(sidd_validation_pairs(args.data))
+        run_validation, val_column = (lambda m: validate_real(m, val_pairs)), "val_psnr_sidd_blocks"
+    else:
+        val_images = load_validation_images(args.data, args.val_images)
+        run_validation, val_column = (lambda m: validate(m, val_images, 25.0)), "val_psnr_sigma25"
+    print(f"{args.preset}: {sum(p.numel() for p in model.parameters())} params, {len(images)} training images, "
+          f"{len(real_pairs)} real pairs")
     new_log = not log_path.exists()
     log = open(log_path, "a", newline="")
     writer = csv.writer(log)
     if new_log:
-        writer.writerow(["step", "lr", "loss", "val_psnr_sigma25", "seconds_per_step", "wall_time", "threads"])
+        writer.writerow(["step", "lr", "loss", val_column, "seconds_per_step", "wall_time", "threads"])
 
     # SIGTERM/SIGINT: finish the step, validate, export and save, then exit (a session ending cleanly).
     stop_requested = []
@@ -219,6 +274,11 @@ def main():
             clean[gray] = clean[gray].mean(dim=1, keepdim=True).expand(-1, 3, -1, -1)
             noise[gray] = noise[gray][:, :1].expand(-1, 3, -1, -1)
         noisy = clean + noise * (sigma / 255.0).view(-1, 1, 1, 1)
+        for b in range(args.batch if real_pairs else 0):  # real crops replace synthetic ones at their blind level
+            if rng.random() < real_fraction:
+                real_noisy, real_clean, sigma[b] = random_real_crop(real_pairs, args.crop, rng)
+                noisy[b] = torch.from_numpy(real_noisy.transpose(2, 0, 1).copy())
+                clean[b] = torch.from_numpy(real_clean.transpose(2, 0, 1).copy())
         out = model(model_input(noisy, sigma))
         loss = torch.sqrt((out - clean) ** 2 + 1e-6).mean()  # Charbonnier
         opt.zero_grad(set_to_none=True)
@@ -236,15 +296,16 @@ def main():
                     or step == args.stop_step)
         if step % args.val_every == 0 or step == args.steps or stopping:
             sec = (time.time() - t_step) / len(losses)
-            val = validate(ema, val_images, 25.0)
+            val = run_validation(ema)
             best = max(best, val)
             writer.writerow([step, f"{lr:.3e}", f"{np.mean(losses):.5f}", f"{val:.3f}", f"{sec:.3f}",
                              time.strftime("%Y-%m-%dT%H:%M:%S"), args.threads])
             log.flush()
-            print(f"step {step} lr {lr:.2e} loss {np.mean(losses):.5f} val25 {val:.3f} dB ({sec:.2f} s/step)",
+            print(f"step {step} lr {lr:.2e} loss {np.mean(losses):.5f} val {val:.3f} dB ({sec:.2f} s/step)",
                   flush=True)
             export_safetensors(ema, weights_path, {"preset": args.preset, "train_step": str(step),
-                                                   "val_cbsd68_sigma25_subset": f"{val:.3f}"})
+                                                   "val_sidd_blocks" if real_pairs else "val_cbsd68_sigma25_subset":
+                                                   f"{val:.3f}"})
             losses, t_step = [], time.time()
         if time.time() - last_save > args.save_minutes * 60 or step == args.steps or stopping:
             save_resume(resume_path, model, ema, opt, step, best, args.cycle_start)

@@ -2,7 +2,7 @@ import ArgumentParser
 import DenoiseKit
 import Foundation
 
-/// Options shared by `denoise` and `denoise-video`: which model and how to tile.
+/// Options shared by `denoise` and `denoise-video`: which model, which noise level, how to run it.
 public struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Bundled preset (\(ModelCatalog.presets.joined(separator: ", "))) or a .safetensors weight file."))
     public var model: String?
@@ -10,17 +10,7 @@ public struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: "Noise level on the 0-255 scale; default: estimated from the input (blind).")
     public var sigma: Float?
 
-    @Option(name: .long, help: "Tile side in pixels (a multiple of the model's window x 2^levels).")
-    public var tile: Int = Denoiser.defaultTileSize
-
-    @Option(name: .long, help: "Overlap between neighbouring tiles in pixels.")
-    public var overlap: Int = Denoiser.defaultOverlap
-
-    @Option(name: .long, help: "Worker threads (default: all cores).")
-    public var threads: Int?
-
-    @Flag(name: .customLong("self-ensemble"), help: "Average the model over the 8 flips and rotations of every tile: a little cleaner, 8x slower.")
-    public var selfEnsemble = false
+    @OptionGroup public var pipeline: PipelineOptions
 
     public init() {}
 
@@ -29,15 +19,19 @@ public struct ModelOptions: ParsableArguments {
         if let sigma, !(0...255).contains(sigma) {
             throw ToolError("--sigma \(sigma)", "out of range: give a noise level from 0 to 255")
         }
-        if tile < 8 || tile > 1024 { throw ToolError("--tile \(tile)", "out of range (8 to 1024)") }
-        if overlap < 0 || overlap >= tile { throw ToolError("--overlap \(overlap)", "must be at least 0 and below --tile") }
-        if let threads, threads < 1 || threads > 256 { throw ToolError("--threads \(threads)", "out of range (1 to 256)") }
+        try pipeline.check()
+    }
+
+    /// A status line for a blind run that found camera noise with a model not trained on it, else nil.
+    public func cameraNoiseHint(_ level: BlindNoiseLevel) -> String? {
+        let preset = ModelCatalog.cameraNoisePreset
+        guard level.correlation >= 0.5, model != preset else { return nil }
+        return "hint: this looks like camera noise; --model \(preset) is trained on it"
     }
 
     /// Loads the chosen model (or `defaultPreset`) and builds the tiled pipeline around it.
     public func makeDenoiser(defaultPreset: String) throws -> Denoiser {
         try check()
-        let model = try ModelCatalog.load(self.model ?? defaultPreset)
-        return try Denoiser(model: model, tileSize: tile, overlap: overlap, threads: threads, selfEnsemble: selfEnsemble)
+        return try pipeline.makeDenoiser(model: try ModelCatalog.load(self.model ?? defaultPreset))
     }
 }

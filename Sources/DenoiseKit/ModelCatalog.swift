@@ -5,6 +5,7 @@ import SkipatModel
 /// Resolves what a user typed after `--model`: a bundled preset name or a path to a weight file.
 public enum ModelCatalog {
     public static var presets: [String] { BundledWeights.presets }
+    public static var cameraNoisePreset: String { BundledWeights.cameraNoisePreset }
 
     /// The file `nameOrPath` refers to, if any.
     public static func resolvedPath(_ nameOrPath: String) -> String? {

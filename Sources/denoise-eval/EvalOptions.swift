@@ -10,17 +10,7 @@ struct EvalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Bundled preset (\(ModelCatalog.presets.joined(separator: ", "))) or a .safetensors weight file."))
     var model = "quality"
 
-    @Option(name: .long, help: "Tile side in pixels (a multiple of the model's window x 2^levels).")
-    var tile: Int = Denoiser.defaultTileSize
-
-    @Option(name: .long, help: "Overlap between neighbouring tiles in pixels.")
-    var overlap: Int = Denoiser.defaultOverlap
-
-    @Option(name: .long, help: "Worker threads (default: all cores).")
-    var threads: Int?
-
-    @Flag(name: .customLong("self-ensemble"), help: "Average the model over the 8 flips and rotations of every tile (8x slower).")
-    var selfEnsemble = false
+    @OptionGroup var pipeline: PipelineOptions
 
     @Option(name: .long, help: "Write the result as JSON here.")
     var json: String?
@@ -36,9 +26,7 @@ struct EvalOptions: ParsableArguments {
 
     /// Cheap checks before any model loading or dataset work.
     func check() throws -> Shard {
-        if tile < 8 || tile > 1024 { throw ToolError("--tile \(tile)", "out of range (8 to 1024)") }
-        if overlap < 0 || overlap >= tile { throw ToolError("--overlap \(overlap)", "must be at least 0 and below --tile") }
-        if let threads, threads < 1 || threads > 256 { throw ToolError("--threads \(threads)", "out of range (1 to 256)") }
+        try pipeline.check()
         for path in [json, markdown].compactMap({ $0 }) { try checkOutputFolder(path) }
         return try shard.map { try Shard(parsing: $0) } ?? .all
     }
@@ -46,15 +34,15 @@ struct EvalOptions: ParsableArguments {
     /// Loads the model and sets up the evaluator with progress on stderr and atomic image writes.
     func makeEvaluator(shard: Shard) throws -> Evaluator {
         let model = try ModelCatalog.load(self.model)
-        let denoiser = try Denoiser(model: model, tileSize: tile, overlap: overlap, threads: threads, selfEnsemble: selfEnsemble)
+        let denoiser = try pipeline.makeDenoiser(model: model)
         let evaluator = Evaluator(denoiser: denoiser, model: try ModelIdentity.of(self.model))
         evaluator.shard = shard
         evaluator.saveDirectory = saveDir
         evaluator.maxPixels = maxImagePixels
         evaluator.log = { printStatus($0) }
         evaluator.writeImage = { image, path in try AtomicOutput.write(to: path) { try PNGCodec.write(image, to: $0) } }
-        printStatus("model \(self.model) (sha256 \(evaluator.model.sha256.prefix(12))...), tiles \(tile)/\(overlap), "
-                    + "\(denoiser.processor.threads) threads" + (selfEnsemble ? ", x8 self-ensemble" : "") + (shard == .all ? "" : ", shard \(shard)"))
+        printStatus("model \(self.model) (sha256 \(evaluator.model.sha256.prefix(12))...), tiles \(pipeline.tile)/\(pipeline.overlap), "
+                    + "\(denoiser.processor.threads) threads" + (pipeline.selfEnsemble ? ", x8 self-ensemble" : "") + (shard == .all ? "" : ", shard \(shard)"))
         return evaluator
     }
 }

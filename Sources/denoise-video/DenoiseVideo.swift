@@ -50,6 +50,7 @@ struct DenoiseVideo: ParsableCommand {
                     let level = denoiser.estimator.blindLevel(frame)
                     sigma = level.modelSigma
                     printStatus("estimated noise level: \(level)")
+                    if let hint = options.cameraNoiseHint(level) { printStatus(hint) }
                 }
                 try transcoder.write(denoiser.denoise(frame, sigma: sigma!))
                 progress.frameDone()

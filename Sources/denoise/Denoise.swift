@@ -46,6 +46,7 @@ struct Denoise: ParsableCommand {
             let level = denoiser.estimator.blindLevel(planes)
             sigma = level.modelSigma
             printStatus("estimated noise level: \(level)")
+            if let hint = options.cameraNoiseHint(level) { printStatus(hint) }
         }
         let result = denoiser.denoise(planes, sigma: sigma)
         try AtomicOutput.write(to: output) { try ImageFile.write(stored.replacingColor(with: result), to: $0) }

@@ -30,6 +30,21 @@ import Testing
         #expect(result.stderr.contains("estimated noise level: sigma"))
     }
 
+    /// Real phone noise (Samples/phone-noisy.png) reads as correlated, so blind mode suggests the camera-noise
+    /// preset; a run with that preset (or on white noise) gets no hint.
+    @Test func blindModeSuggestsTheCameraNoisePresetForPhoneNoise() throws {
+        let folder = try ToolRunner.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let phone = ToolRunner.sample("phone-noisy.png"), output = folder.appendingPathComponent("o.png").path
+        let suggested = try ToolRunner.run("denoise", [phone, output] + model)
+        #expect(suggested.status == 0, "\(suggested.stderr)")
+        #expect(suggested.stderr.contains("correlated noise") && suggested.stderr.contains("--model real"), "\(suggested.stderr)")
+        let withPreset = try ToolRunner.run("denoise", [phone, output, "--force", "--model", "real"])
+        #expect(withPreset.status == 0 && !withPreset.stderr.contains("hint"), "\(withPreset.stderr)")
+        let white = try ToolRunner.run("denoise", [ToolRunner.sample("astronaut-noisy-s25.png"), output, "--force"] + model)
+        #expect(white.status == 0 && !white.stderr.contains("hint"), "\(white.stderr)")
+    }
+
     /// --self-ensemble with the bundled `fast` model: the output moves a little (mean absolute change
     /// below 0.02 of the range) and is no worse against the clean picture (tolerance 0.02 dB). A wrong
     /// inverse map would scramble the 8 averaged results and lose many dB.

@@ -1,3 +1,4 @@
+import Codec
 import Imaging
 import Metrics
 import Testing
@@ -28,6 +29,19 @@ func addCorrelatedNoise(_ image: PlanarImage, sigma: Float, seed: UInt64) -> Pla
 }
 
 @Suite struct BlindNoiseLevelTests {
+    /// The `real` preset is trained with the level of Scripts/noise_level.py (its NumPy twin) as the model's
+    /// noise plane, so the two must agree. Reference values for Samples/phone-noisy.png (float64), from Scripts/:
+    /// `python3 -c "import numpy as np; from PIL import Image; from noise_level import *;
+    /// x = np.asarray(Image.open('../Samples/phone-noisy.png').convert('RGB'), float); f, c = fine_and_coarse(x);
+    /// print(f, c, model_sigma(f, c))"`: fine 4.3078, coarse 18.5314, model sigma 46.3286.
+    /// Tolerance 0.01 on the 0-255 scale (float32 here).
+    @Test func agreesWithTheTrainersTwin() throws {
+        let phone = try PNGCodec.read(path: Repo.path("Samples/phone-noisy.png"), maxPixels: 1 << 24).colorPlanes()
+        let level = NoiseEstimator().blindLevel(phone)
+        #expect(abs(level.fine - 4.3078) <= 0.01 && abs(level.coarse - 18.5314) <= 0.01, "\(level.fine), \(level.coarse)")
+        #expect(abs(level.modelSigma - 46.3286) <= 0.01, "\(level.modelSigma)")
+    }
+
     /// Exact arithmetic of the rule. Tolerance 1e-4 (float rounding).
     @Test func whiteNoiseKeepsTheFineEstimateAndCorrelatedNoiseGetsTheCoarseGain() {
         let white = BlindNoiseLevel(fine: 25, coarse: 25.5)
