@@ -1,7 +1,7 @@
 """Train a SKIPAT denoiser preset on AWGN (sigma 0-55) and export its weights.
 
     python3 Scripts/train.py --preset quality --threads 1
-    python3 Scripts/train.py --preset real --steps 1000 --lr 1e-4 --warmup 100   # fine-tune on camera noise
+    python3 Scripts/train.py --preset real --steps 600 --lr 1e-4 --warmup 100   # fine-tune on camera noise
 
 Resumable: every --save-minutes (and on SIGTERM/SIGINT) a compact resume file (model fp32, EMA fp16,
 Adam moments bf16; ~14 MB for the quality presets) goes to Scripts/training/<preset>.resume.pt, which is
@@ -114,27 +114,30 @@ def psnr_uint8(out: torch.Tensor, clean: np.ndarray) -> float:
     return 10 * math.log10(255.0 ** 2 / mse)
 
 
-@torch.no_grad()
-def validate(model, images, sigma: float, seed: int = 0) -> float:
-    model.eval()
+def as_batch(image: np.ndarray) -> torch.Tensor:
+    """(H, W, 3) uint8 -> (1, 3, H, W) float in [0, 1]."""
+    return torch.from_numpy(image.copy()).permute(2, 0, 1)[None].float() / 255.0
+
+
+def awgn_cases(images, sigma: float, seed: int = 0):
+    """(noisy, clean, sigma) per image: seeded AWGN, not clipped."""
     gen = torch.Generator().manual_seed(seed)
-    scores = []
     for im in images:
-        clean = torch.from_numpy(im.copy()).permute(2, 0, 1)[None].float() / 255.0
-        noisy = clean + torch.randn(clean.shape, generator=gen) * sigma / 255.0
-        scores.append(psnr_uint8(denoise_full(model, noisy, sigma)[0], im))
-    model.train()
-    return float(np.mean(scores))
+        clean = as_batch(im)
+        yield clean + torch.randn(clean.shape, generator=gen) * sigma / 255.0, im, sigma
+
+
+def real_cases(pairs):
+    """(noisy, clean, sigma) per real pair, at its blind level (as `denoise` with no --sigma)."""
+    for noisy, clean, sigma in pairs:
+        yield as_batch(noisy), clean, sigma
 
 
 @torch.no_grad()
-def validate_real(model, pairs) -> float:
-    """Mean PSNR on real pairs, each denoised at its blind level (as `denoise` with no --sigma)."""
+def validate(model, cases) -> float:
+    """Mean PSNR over (noisy (1, 3, H, W), clean (H, W, 3) uint8, sigma) cases, whole images."""
     model.eval()
-    scores = []
-    for noisy, clean, sigma in pairs:
-        x = torch.from_numpy(noisy.copy()).permute(2, 0, 1)[None].float() / 255.0
-        scores.append(psnr_uint8(denoise_full(model, x, sigma)[0], clean))
+    scores = [psnr_uint8(denoise_full(model, noisy, sigma)[0], clean) for noisy, clean, sigma in cases]
     model.train()
     return float(np.mean(scores))
 
@@ -241,10 +244,10 @@ def main():
     real_pairs = load_real_pairs(sidd_training_pairs(args.data)) if real_fraction > 0 else []
     if real_pairs:  # real-noise presets are measured on real noise: the SIDD validation blocks
         val_pairs = load_real_pairs(sidd_validation_pairs(args.data))
-        run_validation, val_column = (lambda m: validate_real(m, val_pairs)), "val_psnr_sidd_blocks"
+        run_validation, val_column = (lambda m: validate(m, real_cases(val_pairs))), "val_psnr_sidd_blocks"
     else:
         val_images = load_validation_images(args.data, args.val_images)
-        run_validation, val_column = (lambda m: validate(m, val_images, 25.0)), "val_psnr_sigma25"
+        run_validation, val_column = (lambda m: validate(m, awgn_cases(val_images, 25.0))), "val_psnr_sigma25"
     print(f"{args.preset}: {sum(p.numel() for p in model.parameters())} params, {len(images)} training images, "
           f"{len(real_pairs)} real pairs")
     new_log = not log_path.exists()
@@ -274,11 +277,12 @@ def main():
             clean[gray] = clean[gray].mean(dim=1, keepdim=True).expand(-1, 3, -1, -1)
             noise[gray] = noise[gray][:, :1].expand(-1, 3, -1, -1)
         noisy = clean + noise * (sigma / 255.0).view(-1, 1, 1, 1)
-        for b in range(args.batch if real_pairs else 0):  # real crops replace synthetic ones at their blind level
-            if rng.random() < real_fraction:
-                real_noisy, real_clean, sigma[b] = random_real_crop(real_pairs, args.crop, rng)
-                noisy[b] = torch.from_numpy(real_noisy.transpose(2, 0, 1).copy())
-                clean[b] = torch.from_numpy(real_clean.transpose(2, 0, 1).copy())
+        if real_pairs:  # real crops replace synthetic ones, at their blind level
+            for b in range(args.batch):
+                if rng.random() < real_fraction:
+                    real_noisy, real_clean, sigma[b] = random_real_crop(real_pairs, args.crop, rng)
+                    noisy[b] = torch.from_numpy(real_noisy.transpose(2, 0, 1).copy())
+                    clean[b] = torch.from_numpy(real_clean.transpose(2, 0, 1).copy())
         out = model(model_input(noisy, sigma))
         loss = torch.sqrt((out - clean) ** 2 + 1e-6).mean()  # Charbonnier
         opt.zero_grad(set_to_none=True)

@@ -27,8 +27,9 @@ def read_log(path: Path) -> list[dict]:
     """Rows with cumulative CPU-hours added; a step logged twice (a resumed run) keeps its last row."""
     rows, hours, last_step = [], 0.0, 0
     with open(path) as f:
-        for row in csv.DictReader(f):
-            column = next(c for c in VALIDATIONS if c in row)
+        reader = csv.DictReader(f)
+        column = next(c for c in VALIDATIONS if c in reader.fieldnames)
+        for row in reader:
             step = int(row["step"])
             threads = int(row.get("threads") or 1)
             hours += max(0, step - last_step) * float(row["seconds_per_step"]) * threads / 3600

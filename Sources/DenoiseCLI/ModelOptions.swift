@@ -4,7 +4,10 @@ import Foundation
 
 /// Options shared by `denoise` and `denoise-video`: which model, which noise level, how to run it.
 public struct ModelOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Bundled preset (\(ModelCatalog.presets.joined(separator: ", "))) or a .safetensors weight file."))
+    /// Help of every tool's `--model`.
+    public static let modelHelp = ArgumentHelp("Bundled preset (\(ModelCatalog.presets.joined(separator: ", "))) or a .safetensors weight file.")
+
+    @Option(name: .long, help: modelHelp)
     public var model: String?
 
     @Option(name: .long, help: "Noise level on the 0-255 scale; default: estimated from the input (blind).")

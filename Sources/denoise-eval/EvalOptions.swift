@@ -7,7 +7,7 @@ import Foundation
 
 /// Options every dataset subcommand shares: model and tiling, outputs, sharding.
 struct EvalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Bundled preset (\(ModelCatalog.presets.joined(separator: ", "))) or a .safetensors weight file."))
+    @Option(name: .long, help: ModelOptions.modelHelp)
     var model = "quality"
 
     @OptionGroup var pipeline: PipelineOptions

@@ -1,4 +1,3 @@
-import Codec
 import Imaging
 import Metrics
 import Testing
@@ -36,8 +35,7 @@ func addCorrelatedNoise(_ image: PlanarImage, sigma: Float, seed: UInt64) -> Pla
     /// print(f, c, model_sigma(f, c))"`: fine 4.3078, coarse 18.5314, model sigma 46.3286.
     /// Tolerance 0.01 on the 0-255 scale (float32 here).
     @Test func agreesWithTheTrainersTwin() throws {
-        let phone = try PNGCodec.read(path: Repo.path("Samples/phone-noisy.png"), maxPixels: 1 << 24).colorPlanes()
-        let level = NoiseEstimator().blindLevel(phone)
+        let level = NoiseEstimator().blindLevel(try Repo.sample("phone-noisy.png"))
         #expect(abs(level.fine - 4.3078) <= 0.01 && abs(level.coarse - 18.5314) <= 0.01, "\(level.fine), \(level.coarse)")
         #expect(abs(level.modelSigma - 46.3286) <= 0.01, "\(level.modelSigma)")
     }

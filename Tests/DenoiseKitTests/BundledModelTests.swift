@@ -1,4 +1,3 @@
-import Codec
 import Imaging
 import Metrics
 import Testing
@@ -37,8 +36,7 @@ import Testing
     /// camera-noise preset removes far more of it than the white-noise model. Floors: a 15 dB gain over the
     /// noisy input and 2 dB over `quality` (measured: 22.36 dB noisy, `quality` 35.79, `real` 38.68).
     @Test func cameraNoisePresetOnRealPhoneNoise() throws {
-        let noisy = try PNGCodec.read(path: Repo.path("Samples/phone-noisy.png"), maxPixels: 1 << 24).colorPlanes()
-        let clean = try PNGCodec.read(path: Repo.path("Samples/phone-clean.png"), maxPixels: 1 << 24).colorPlanes()
+        let noisy = try Repo.sample("phone-noisy.png"), clean = try Repo.sample("phone-clean.png")
         func blindPSNR(_ preset: String) throws -> Double {
             let denoiser = try Denoiser(model: try ModelCatalog.load(preset), threads: 2)
             return psnr(quantized(denoiser.denoiseBlind(noisy).image), clean)

@@ -11,10 +11,13 @@ enum Repo {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
 
-    /// A clean sample as [0, 1] planes.
-    static func clean(_ name: String) throws -> PlanarImage {
-        try PNGCodec.read(path: path("Samples/\(name)-clean.png"), maxPixels: 1 << 24).colorPlanes()
+    /// A file of Samples/ as [0, 1] planes.
+    static func sample(_ file: String) throws -> PlanarImage {
+        try PNGCodec.read(path: path("Samples/\(file)"), maxPixels: 1 << 24).colorPlanes()
     }
+
+    /// A clean sample as [0, 1] planes.
+    static func clean(_ name: String) throws -> PlanarImage { try sample("\(name)-clean.png") }
 }
 
 /// Seeded AWGN on the 0-255 scale, not clipped (the evaluation convention, DESIGN.md section 5).
