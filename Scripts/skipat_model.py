@@ -343,6 +343,8 @@ PRESETS = {
     "quality-shifted": SkipatConfig(width=16, levels=3, depth=2, window=16, phi_blocks=[1], shift_order="network"),
     # The quality network fine-tuned on real camera noise (SIDD pairs), conditioned on the blind level.
     "real": SkipatConfig(width=16, levels=3, depth=2, window=16, phi_blocks=[1]),
+    # The fast network fine-tuned the same way, for camera-noise video.
+    "real-fast": SkipatConfig(width=8, levels=2, depth=2, window=8, phi_blocks=[1]),
 }
 
 

@@ -49,9 +49,10 @@ RECIPES = {
     "quality-shifted": {"crop": 128, "batch": 4},
     "fast": {"crop": 64, "batch": 16},
     "real": {"crop": 128, "batch": 4, "init": "quality", "real_fraction": 0.75},
+    "real-fast": {"crop": 64, "batch": 16, "init": "fast", "real_fraction": 0.75},
 }
 DATA = ROOT.parent / "shared" / "data"
-BUNDLED_PRESETS = ("quality", "quality-baseline", "fast", "real")  # Sources/DenoiseModels/BundledWeights.swift
+BUNDLED_PRESETS = ("quality", "quality-baseline", "fast", "real", "real-fast")  # Sources/DenoiseModels/BundledWeights.swift
 
 
 def load_training_images(root: Path, downscale_jpeg: bool) -> list[np.ndarray]:

@@ -17,7 +17,7 @@ import csv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PRESETS = ("quality", "quality-baseline", "quality-shifted", "fast", "real")
+PRESETS = ("quality", "quality-baseline", "quality-shifted", "fast", "real", "real-fast")
 # Validation column of each kind of log, and what it measures.
 VALIDATIONS = {"val_psnr_sigma25": "CBSD68 subset, sigma 25", "val_psnr_sidd_blocks": "SIDD validation blocks, blind"}
 SAME_STEP_SLACK = 10

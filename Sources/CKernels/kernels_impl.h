@@ -27,19 +27,22 @@ typedef float sk_v16 __attribute__((vector_size(64), aligned(4), may_alias));
 #define SK_REASSOCIATE
 #endif
 
-// e^x, Cephes-style range reduction and polynomial; relative error ~1e-7 on [-87, 88]. Written without
-// library calls so loops that use it vectorise.
+// e^x = 2^n 2^f with n = round(x log2 e) and f = x log2 e - n in [-0.5, 0.5] (the FMA keeps f exact to
+// log2 e's rounding); 2^f by a degree-5 minimax polynomial (Scripts/fit_exp2.py: relative error 2.3e-7 in
+// float32), 2^n by building the exponent bits. Relative error 2.3e-7 for |x| <= 1, 3.5e-7 to 10, 1.4e-6 at
+// 87 (there the float log2 e's error shows). 13 vector operations, no table and no library call, so loops
+// that use it vectorise; the Cephes form (two-constant reduction, floor) took ~20, and the softmax's exp was
+// a quarter of the attention kernel.
 static inline float SK_NAME(expf)(float x) {
     x = x < -87.3f ? -87.3f : (x > 88.3f ? 88.3f : x);
-    float n = floorf(x * 1.44269504088896341f + 0.5f);
-    float r = x - n * 0.693359375f + n * 2.12194440e-4f;
-    float p = 1.9875691500e-4f;
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    p = p * r * r + r + 1.0f;
+    float n = __builtin_rintf(x * 1.44269504088896341f);
+    float f = __builtin_fmaf(x, 1.44269504088896341f, -n);
+    float p = 1.3276471291e-03f;
+    p = p * f + 9.6755418926e-03f;
+    p = p * f + 5.5507130921e-02f;
+    p = p * f + 2.4022120237e-01f;
+    p = p * f + 6.9314694405e-01f;
+    p = p * f + 1.0000001192e+00f;
     int32_t bits = ((int32_t)n + 127) << 23;
     float scale;
     memcpy(&scale, &bits, sizeof scale);
@@ -340,30 +343,37 @@ static void SK_NAME(attention_values16)(const float *e, const float *v, long row
 // scores stay in L1, where the whole-matrix form wrote and re-read an (n, n) matrix (256 KB for a 16x16
 // window) through L2. Both products keep R x 16 accumulators in registers (R * 2 ymm on AVX2).
 // q: query rows in place (token t's at q + src[t] * row_stride); kt (16, n): keys, transposed and
-// pre-scaled; vg (n, 16): values, gathered; bias (n, n); label (n) or NULL; e: (R, n) scratch.
+// pre-scaled; vg (n, 16): values, gathered; label (n) or NULL; e: (R, n) scratch.
+// The bias comes either dense, bias (n, n), or, when the window side ws is a multiple of 16 so that each
+// block of 16 keys is part of one key row, from rev: the relative position table reversed along x
+// (relative_bias_reversed), where the 16 biases of query (yi, xi) against keys (yj, xj0 ..< xj0 + 16) are
+// contiguous. rev is ~4 KB and stays in L1; the dense matrix (256 KB per head at ws 16) came from L2 and
+// cost ~15% of this kernel.
 // Rows past the end of the last block repeat its first row through scores, softmax and values, and are
 // not stored.
 static void SK_NAME(attention_fused16)(const float *q, const int *src, long row_stride, const float *kt,
-                                       const float *vg, const float *bias, const int *label, float *e,
-                                       float *out, long out_stride, int n) {
+                                       const float *vg, const float *bias, const float *rev, int ws,
+                                       const int *label, float *e, float *out, long out_stride, int n) {
     enum { R = SK_ATTENTION_ROW_BLOCK };
+    const int side = 2 * ws - 1;
     for (int i0 = 0; i0 < n; i0 += R) {
         int rows = n - i0 < R ? n - i0 : R;
         // The block's query rows, copied together so the products address them from one register (six row
         // pointers spilled to the stack in the inner loop).
         float qb[R][16];
-        const float *br[R];
-        int lr[R];  // mask region of each query (0 without a mask)
+        const float *br[R];  // dense: bias row of each query; rev: its row for key row 0, column xj = 0
+        int lr[R];           // mask region of each query (0 without a mask)
         for (int r = 0; r < R; r++) {
             int i = i0 + (r < rows ? r : 0);
             memcpy(qb[r], q + src[i] * row_stride, sizeof qb[r]);
-            br[r] = bias + (long)i * n;
+            br[r] = rev ? rev + (long)(i / ws + ws - 1) * side + (ws - 1 - i % ws) : bias + (long)i * n;
             lr[r] = label ? label[i] : 0;
         }
-        // e[r] = bias row + q_r kt, 16 keys at a time.
+        // e[r] = bias + q_r kt, 16 keys at a time; with rev, key row yj moves the bias up yj table rows.
         for (int j0 = 0; j0 < n; j0 += 16) {
+            long offset = rev ? (long)(j0 % ws) - (long)(j0 / ws) * side : j0;
             sk_v16 acc[R];
-            for (int r = 0; r < R; r++) acc[r] = sk_load16(br[r] + j0);
+            for (int r = 0; r < R; r++) acc[r] = sk_load16(br[r] + offset);
             for (int d = 0; d < 16; d++) {
                 sk_v16 kv = sk_load16(kt + (long)d * n + j0);
                 for (int r = 0; r < R; r++) acc[r] += qb[r][d] * kv;  // scalar * vector broadcasts
@@ -384,45 +394,74 @@ static void SK_NAME(attention_fused16)(const float *q, const int *src, long row_
 }
 #endif
 
-static void SK_NAME(window_attention)(const float *qkv, float *out, int h, int w, int c, int heads, int ws,
-                                      int shift, const float *bias, float *scratch) {
+// Dense bias (n, n), n = ws * ws, of one head from its table (2W-1, 2W-1), W = table_window >= ws:
+// bias[i][j] = table[yi - yj + W - 1][xi - xj + W - 1] for window tokens i = (yi, xi), j = (yj, xj).
+static void SK_NAME(relative_bias_dense)(const float *table, int table_window, int ws, float *bias) {
+    const int n = ws * ws, side = 2 * table_window - 1;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++)
+            bias[(long)i * n + j] = table[(i / ws - j / ws + table_window - 1) * side + i % ws - j % ws + table_window - 1];
+}
+
+// The same table for a window of side ws, reversed along x: rev (2ws-1, 2ws-1) with
+// rev[yi - yj + ws - 1][ws - 1 - xi + xj] = bias[i][j], so a query's biases against consecutive keys of one
+// key row are consecutive floats.
+static void SK_NAME(relative_bias_reversed)(const float *table, int table_window, int ws, float *rev) {
+    const int side = 2 * ws - 1, table_side = 2 * table_window - 1, offset = table_window - ws;
+    for (int dy = 0; dy < side; dy++)
+        for (int v = 0; v < side; v++)
+            rev[dy * side + v] = table[(dy + offset) * table_side + (side - 1 - v) + offset];
+}
+
+static void SK_NAME(window_attention)(const float *qkv, float *out, int h, int w, int c, int heads, int table_window,
+                                      int ws, int shift, const float *table, float *scratch) {
     SK_REASSOCIATE
-    const int n = ws * ws, hd = c / heads;
+    const int n = ws * ws, hd = c / heads, table_size = (2 * table_window - 1) * (2 * table_window - 1);
     const float scale = 1.0f / sqrtf((float)hd);
     float *q = scratch;              // (n, hd)
     float *k = q + (long)n * hd;     // (n, hd)
     float *v = k + (long)n * hd;     // (n, hd)
     float *s = v + (long)n * hd;     // (n, n) scores, then probabilities
     float *o = s + (long)n * n;      // (n, hd) window output before scattering back
-    int *src = (int *)(o + (long)n * hd);  // (n) token index in the unshifted grid
-    int *label = src + n;                  // (n) Swin mask region of each token
-    float *inv_sum = (float *)(label + n); // (n) 1 / softmax denominator of each query row
-    for (int wy = 0; wy < h / ws; wy++) {
-        for (int wx = 0; wx < w / ws; wx++) {
-            int masked = 0;
-            for (int t = 0; t < n; t++) {
-                int ry = wy * ws + t / ws, rx = wx * ws + t % ws;  // position in the rolled grid
-                src[t] = ((ry + shift) % h) * w + (rx + shift) % w;
-                int ly = ry < h - ws ? 0 : (ry < h - shift ? 1 : 2);
-                int lx = rx < w - ws ? 0 : (rx < w - shift ? 1 : 2);
-                label[t] = shift ? ly * 3 + lx : 0;
-                masked |= label[t] != label[0];
-            }
-            for (int hh = 0; hh < heads; hh++) {
+    float *bias = o + (long)n * hd;  // (n, n) this head's dense bias, or (2ws-1, 2ws-1) its reversed table
+    int *src = (int *)(bias + (long)n * n);  // (n) token index in the unshifted grid
+    int *label = src + n;                    // (n) Swin mask region of each token
+    float *inv_sum = (float *)(label + n);   // (n) 1 / softmax denominator of each query row
+    // Heads outside the windows: one head's bias is built once per call and reused by every window.
+    for (int hh = 0; hh < heads; hh++) {
+        const float *head_table = table + (long)hh * table_size;
 #if defined(SK_ATTENTION_ROW_BLOCK)
-                if (hd == 16 && n % 16 == 0) {  // keys gathered as kt (16, n) times the scale, values as (n, 16)
-                    const float *qh = qkv + hh * 16, *kh = qkv + c + hh * 16, *vh = qkv + 2 * c + hh * 16;
+        const int fused = hd == 16 && n % 16 == 0, compact = fused && ws % 16 == 0;
+        float *rev = bias;  // fused path with ws % 16 == 0: the reversed table instead of the dense bias
+        if (compact) SK_NAME(relative_bias_reversed)(head_table, table_window, ws, rev);
+        else SK_NAME(relative_bias_dense)(head_table, table_window, ws, bias);
+#else
+        SK_NAME(relative_bias_dense)(head_table, table_window, ws, bias);
+#endif
+        for (int wy = 0; wy < h / ws; wy++) {
+            for (int wx = 0; wx < w / ws; wx++) {
+                int masked = 0;
+                for (int t = 0; t < n; t++) {
+                    int ry = wy * ws + t / ws, rx = wx * ws + t % ws;  // position in the rolled grid
+                    src[t] = ((ry + shift) % h) * w + (rx + shift) % w;
+                    int ly = ry < h - ws ? 0 : (ry < h - shift ? 1 : 2);
+                    int lx = rx < w - ws ? 0 : (rx < w - shift ? 1 : 2);
+                    label[t] = shift ? ly * 3 + lx : 0;
+                    masked |= label[t] != label[0];
+                }
+                const float *qh = qkv + hh * hd, *kh = qkv + c + hh * hd, *vh = qkv + 2 * c + hh * hd;
+#if defined(SK_ATTENTION_ROW_BLOCK)
+                if (fused) {  // keys gathered as kt (16, n) times the scale, values as (n, 16)
                     SK_NAME(gather_keys16)(kh, src, 3L * c, scale, k, n);
                     for (int t = 0; t < n; t++) memcpy(v + (long)t * 16, vh + (long)src[t] * 3 * c, 16 * sizeof(float));
-                    SK_NAME(attention_fused16)(qh, src, 3L * c, k, v, bias + (long)hh * n * n, masked ? label : NULL,
-                                               s, out + hh * 16, c, n);
+                    SK_NAME(attention_fused16)(qh, src, 3L * c, k, v, compact ? NULL : bias, compact ? rev : NULL, ws,
+                                               masked ? label : NULL, s, out + hh * 16, c, n);
                     continue;
                 }
 #elif defined(SK_ATTENTION_HD16)
                 if (hd == 16 && n % 64 == 0) {  // keys gathered as kt (16, n), times the scale
-                    const float *qh = qkv + hh * 16, *kh = qkv + c + hh * 16, *vh = qkv + 2 * c + hh * 16;
                     SK_NAME(gather_keys16)(kh, src, 3L * c, scale, k, n);
-                    SK_NAME(attention_scores16)(qh, src, 3L * c, k, bias + (long)hh * n * n, s, n);
+                    SK_NAME(attention_scores16)(qh, src, 3L * c, k, bias, s, n);
                     SK_NAME(softmax_rows)(s, n, NULL, masked ? label : NULL, inv_sum);
                     SK_NAME(attention_values16)(s, vh, 3L * c, inv_sum, src, out + hh * 16, c, n);
                     continue;
@@ -439,7 +478,7 @@ static void SK_NAME(window_attention)(const float *qkv, float *out, int h, int w
                 // S = q k^T (BLAS), the softmax numerators in place, O = E v (BLAS); the rows of O are scaled
                 // by 1/sum as they are scattered back, so the (n, n) matrix is never rescaled.
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, hd, 1.0f, q, hd, k, hd, 0.0f, s, n);
-                SK_NAME(softmax_rows)(s, n, bias + (long)hh * n * n, masked ? label : NULL, inv_sum);
+                SK_NAME(softmax_rows)(s, n, bias, masked ? label : NULL, inv_sum);
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, hd, n, 1.0f, s, n, v, hd, 0.0f, o, hd);
                 for (int t = 0; t < n; t++) {
                     float *dst = out + (long)src[t] * c + hh * hd;

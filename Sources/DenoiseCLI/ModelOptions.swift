@@ -25,10 +25,13 @@ public struct ModelOptions: ParsableArguments {
         try pipeline.check()
     }
 
-    /// A status line for a blind run that found camera noise with a model not trained on it, else nil.
-    public func cameraNoiseHint(_ level: BlindNoiseLevel) -> String? {
-        let preset = ModelCatalog.cameraNoisePreset
-        guard level.correlation >= 0.5, model != preset else { return nil }
+    /// A status line for a blind run that found camera noise with a model not trained on it, else nil:
+    /// it names the camera-noise variant of the model in use (`fast` -> `real-fast`).
+    public func cameraNoiseHint(_ level: BlindNoiseLevel, defaultPreset: String) -> String? {
+        guard level.correlation >= 0.5,
+              let preset = ModelCatalog.cameraNoiseVariant(of: model ?? defaultPreset, toolDefault: defaultPreset) else {
+            return nil
+        }
         return "hint: this looks like camera noise; --model \(preset) is trained on it"
     }
 

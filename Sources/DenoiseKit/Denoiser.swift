@@ -49,7 +49,7 @@ public final class Denoiser: @unchecked Sendable {
         setBLASThreads(1)  // parallelism comes from tiles
     }
 
-    /// A pipeline around a bundled preset ("quality", "fast", "real", "quality-baseline") or a weight file path.
+    /// A pipeline around a bundled preset (`ModelCatalog.presets`) or a weight file path.
     public convenience init(preset: String, tileSize: Int = Denoiser.defaultTileSize, overlap: Int = Denoiser.defaultOverlap, threads: Int? = nil,
                             selfEnsemble: Bool = false) throws {
         try self.init(model: try ModelCatalog.load(preset), tileSize: tileSize, overlap: overlap, threads: threads,

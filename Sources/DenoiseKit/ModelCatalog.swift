@@ -5,7 +5,15 @@ import SkipatModel
 /// Resolves what a user typed after `--model`: a bundled preset name or a path to a weight file.
 public enum ModelCatalog {
     public static var presets: [String] { BundledWeights.presets }
-    public static var cameraNoisePreset: String { BundledWeights.cameraNoisePreset }
+
+    /// The camera-noise preset to suggest instead of `model` (a preset name or a weight file) in a tool
+    /// whose default is `toolDefault`: the variant of `model`, else of the tool's default (a weight file
+    /// in `denoise-video` gets `real-fast`); nil when `model` is already trained on camera noise.
+    public static func cameraNoiseVariant(of model: String, toolDefault: String) -> String? {
+        let variants = BundledWeights.cameraNoiseVariant
+        if Set(variants.values).contains(model) { return nil }
+        return variants[model] ?? variants[toolDefault]
+    }
 
     /// The file `nameOrPath` refers to, if any.
     public static func resolvedPath(_ nameOrPath: String) -> String? {

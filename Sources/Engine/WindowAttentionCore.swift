@@ -6,28 +6,24 @@ public func windowGeometry(height: Int, width: Int, window: Int, shift: Int) -> 
     min(height, width) <= window ? (min(height, width), 0) : (window, shift)
 }
 
-/// Dense relative position bias (heads, n, n), n = ws*ws, gathered from a table ((2*window-1)^2, heads).
-public func relativePositionBias(table: Tensor, window: Int, effectiveWindow ws: Int) -> [Float] {
-    let heads = table.shape[1], n = ws * ws, side = 2 * window - 1
-    var dense = [Float](repeating: 0, count: heads * n * n)
-    for i in 0..<n {
-        for j in 0..<n {
-            let dy = i / ws - j / ws + window - 1, dx = i % ws - j % ws + window - 1
-            let row = (dy * side + dx) * heads
-            for h in 0..<heads { dense[(h * n + i) * n + j] = table.storage[row + h] }
-        }
-    }
-    return dense
+/// The relative position bias table as the attention kernel takes it: ((2*window-1)^2, heads), as trained
+/// and stored, -> (heads, (2*window-1)^2), head-major.
+public func headMajorBiasTable(_ table: Tensor) -> [Float] {
+    let entries = table.shape[0], heads = table.shape[1]
+    return (0..<heads * entries).map { table.storage[($0 % entries) * heads + $0 / entries] }
 }
 
 /// Softmax(q k^T / sqrt(d) + bias + mask) v for every (shifted) window and head of one tile.
-/// qkv (h*w, 3C) -> out (h*w, C). `bias` (heads, ws*ws, ws*ws). `scratch`: `windowAttentionScratchCount`.
+/// qkv (h*w, 3C) -> out (h*w, C). Windows of side `window` (from `windowGeometry`, at most
+/// `tableWindow`); `biasTable` (heads, (2*tableWindow-1)^2) from `headMajorBiasTable`. The kernel expands
+/// one head's bias per call, so the model keeps only the tables. `scratch`: `windowAttentionScratchCount`.
 @inlinable
 public func windowAttention(qkv: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, height: Int, width: Int,
-                            channels: Int, heads: Int, window: Int, shift: Int, bias: UnsafePointer<Float>,
-                            scratch: UnsafeMutablePointer<Float>) {
-    sk_window_attention(qkv, out, Int32(height), Int32(width), Int32(channels), Int32(heads), Int32(window),
-                        Int32(shift), bias, scratch)
+                            channels: Int, heads: Int, tableWindow: Int, window: Int, shift: Int,
+                            biasTable: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+    precondition(window <= tableWindow, "window \(window) is larger than the bias table's \(tableWindow)")
+    sk_window_attention(qkv, out, Int32(height), Int32(width), Int32(channels), Int32(heads), Int32(tableWindow),
+                        Int32(window), Int32(shift), biasTable, scratch)
 }
 
 public func windowAttentionScratchCount(channels: Int, window: Int) -> Int {

@@ -8,16 +8,16 @@ struct WindowAttentionLayer: Sendable {
     let heads: Int
     let window: Int
     let shift: Int
-    /// Dense bias (heads, ws^2, ws^2) for every effective window ws in 1...window (index ws - 1):
-    /// small grids use a smaller whole window, so each size is gathered from the table once, at load.
-    let denseBias: [[Float]]
+    /// Relative position bias table (heads, (2*window-1)^2), head-major for the kernel. (The dense
+    /// (heads, ws^2, ws^2) form for every window size a grid can give took 1-8 MB per layer.)
+    let biasTable: [Float]
 
     init(_ r: inout WeightReader, prefix: String, width: Int, heads: Int, window: Int, shift: Int) throws {
         norm1 = LayerNorm(weight: try r("\(prefix).norm1.weight", width), bias: try r("\(prefix).norm1.bias", width))
         qkv = Linear(weight: try r("\(prefix).attn.qkv.weight", 3 * width, width), bias: try r("\(prefix).attn.qkv.bias", 3 * width))
         proj = Linear(weight: try r("\(prefix).attn.proj.weight", width, width), bias: try r("\(prefix).attn.proj.bias", width))
         let table = try r("\(prefix).attn.relative_position_bias_table", (2 * window - 1) * (2 * window - 1), heads)
-        denseBias = (1...window).map { relativePositionBias(table: table, window: window, effectiveWindow: $0) }
+        biasTable = headMajorBiasTable(table)
         (self.heads, self.window, self.shift) = (heads, window, shift)
     }
 
@@ -31,9 +31,10 @@ struct WindowAttentionLayer: Sendable {
         let scratch = ws.buffer(Slot.small.rawValue, count: windowAttentionScratchCount(channels: channels, window: geometry.window))
         norm1(x, rows: n, into: normed)
         qkv(normed, rows: n, into: qkvOut)
-        denseBias[geometry.window - 1].withUnsafeBufferPointer { bias in
+        biasTable.withUnsafeBufferPointer { table in
             windowAttention(qkv: qkvOut, into: normed, height: height, width: width, channels: channels, heads: heads,
-                            window: geometry.window, shift: geometry.shift, bias: bias.baseAddress!, scratch: scratch)
+                            tableWindow: window, window: geometry.window, shift: geometry.shift,
+                            biasTable: table.baseAddress!, scratch: scratch)
         }
         proj(normed, rows: n, into: z)
     }

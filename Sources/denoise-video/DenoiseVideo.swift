@@ -11,6 +11,9 @@ struct DenoiseVideo: ParsableCommand {
         abstract: "Denoise every frame of a video; same size, frame rate and timestamps; audio copied.",
         discussion: "Default output: <name>.denoised.<ext> beside the input. Uses the fast preset unless --model says otherwise.")
 
+    /// The model without --model.
+    static let defaultPreset = "fast"
+
     @Argument(help: "Input video (anything FFmpeg reads).")
     var input: String
 
@@ -36,7 +39,7 @@ struct DenoiseVideo: ParsableCommand {
         try FileChecks.input(input)
         let destination = output ?? Self.defaultOutput(for: input)
         try FileChecks.output(destination, input: input, force: force)
-        let denoiser = try options.makeDenoiser(defaultPreset: "fast")
+        let denoiser = try options.makeDenoiser(defaultPreset: Self.defaultPreset)
         var encode = VideoEncodeOptions()
         encode.codec = codec == "ffv1" ? .ffv1 : .h264
         encode.crf = crf
@@ -50,7 +53,7 @@ struct DenoiseVideo: ParsableCommand {
                     let level = denoiser.estimator.blindLevel(frame)
                     sigma = level.modelSigma
                     printStatus("estimated noise level: \(level)")
-                    if let hint = options.cameraNoiseHint(level) { printStatus(hint) }
+                    if let hint = options.cameraNoiseHint(level, defaultPreset: Self.defaultPreset) { printStatus(hint) }
                 }
                 try transcoder.write(denoiser.denoise(frame, sigma: sigma!))
                 progress.frameDone()

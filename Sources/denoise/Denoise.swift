@@ -16,6 +16,9 @@ struct Denoise: ParsableCommand {
             noise level is estimated and printed; --sigma sets it.
             """)
 
+    /// The model without --model.
+    static let defaultPreset = "quality"
+
     @Argument(help: "Input image.")
     var input: String
 
@@ -35,7 +38,7 @@ struct Denoise: ParsableCommand {
             throw ToolError(output, "output must be a .png file")
         }
         try FileChecks.output(output, input: input, force: force)
-        let denoiser = try options.makeDenoiser(defaultPreset: "quality")
+        let denoiser = try options.makeDenoiser(defaultPreset: Self.defaultPreset)
         let start = Date()
         let stored = try ImageFile.read(path: input, maxPixels: maxImagePixels)
         let planes = stored.colorPlanes()
@@ -46,7 +49,7 @@ struct Denoise: ParsableCommand {
             let level = denoiser.estimator.blindLevel(planes)
             sigma = level.modelSigma
             printStatus("estimated noise level: \(level)")
-            if let hint = options.cameraNoiseHint(level) { printStatus(hint) }
+            if let hint = options.cameraNoiseHint(level, defaultPreset: Self.defaultPreset) { printStatus(hint) }
         }
         let result = denoiser.denoise(planes, sigma: sigma)
         try AtomicOutput.write(to: output) { try ImageFile.write(stored.replacingColor(with: result), to: $0) }

@@ -31,14 +31,14 @@ import Testing
     }
 
     /// Real phone noise (Samples/phone-noisy.png) reads as correlated, so blind mode suggests the camera-noise
-    /// preset; a run with that preset (or on white noise) gets no hint.
+    /// preset (`real` for a weight file in `denoise`); a run with that preset (or on white noise) gets no hint.
     @Test func blindModeSuggestsTheCameraNoisePresetForPhoneNoise() throws {
         let folder = try ToolRunner.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let phone = ToolRunner.sample("phone-noisy.png"), output = folder.appendingPathComponent("o.png").path
         let suggested = try ToolRunner.run("denoise", [phone, output] + model)
         #expect(suggested.status == 0, "\(suggested.stderr)")
-        #expect(suggested.stderr.contains("correlated noise") && suggested.stderr.contains("--model real"), "\(suggested.stderr)")
+        #expect(suggested.stderr.contains("correlated noise") && suggested.stderr.contains("--model real is"), "\(suggested.stderr)")
         let withPreset = try ToolRunner.run("denoise", [phone, output, "--force", "--model", "real"])
         #expect(withPreset.status == 0 && !withPreset.stderr.contains("hint"), "\(withPreset.stderr)")
         let white = try ToolRunner.run("denoise", [ToolRunner.sample("astronaut-noisy-s25.png"), output, "--force"] + model)

@@ -1,4 +1,5 @@
 import Codec
+import DenoiseModels
 import Foundation
 import Imaging
 import Metrics
@@ -94,6 +95,20 @@ func quantized(_ image: PlanarImage) -> PlanarImage {
         try Data("garbage".utf8).write(to: folder)
         defer { try? FileManager.default.removeItem(at: folder) }
         #expect(throws: WeightFileError.self) { try ModelCatalog.load(folder.path) }
+    }
+
+    /// Blind mode's hint names the camera-noise variant of the model in use; a weight file gets the variant
+    /// of the tool's default; a camera-noise preset gets none. Every suggested preset is bundled.
+    @Test func cameraNoiseVariants() throws {
+        #expect(ModelCatalog.cameraNoiseVariant(of: "quality", toolDefault: "quality") == "real")
+        #expect(ModelCatalog.cameraNoiseVariant(of: "fast", toolDefault: "quality") == "real-fast")
+        #expect(ModelCatalog.cameraNoiseVariant(of: "/tmp/mine.safetensors", toolDefault: "fast") == "real-fast")
+        #expect(ModelCatalog.cameraNoiseVariant(of: "/tmp/mine.safetensors", toolDefault: "quality") == "real")
+        #expect(ModelCatalog.cameraNoiseVariant(of: "real", toolDefault: "fast") == nil)
+        #expect(ModelCatalog.cameraNoiseVariant(of: "real-fast", toolDefault: "quality") == nil)
+        for preset in Set(BundledWeights.cameraNoiseVariant.values) {
+            #expect(ModelCatalog.presets.contains(preset) && ModelCatalog.resolvedPath(preset) != nil, "\(preset)")
+        }
     }
 }
 

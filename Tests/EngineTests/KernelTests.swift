@@ -180,18 +180,22 @@ import Testing
     @Test(arguments: KernelBuild.supported,
           [(16, 16, 8, 1, 4, 0), (16, 16, 8, 2, 4, 2), (24, 16, 12, 3, 8, 4), (4, 4, 8, 2, 8, 4),
            (12, 12, 8, 2, 6, 3), (3, 3, 8, 1, 8, 4),
-           (16, 16, 16, 1, 8, 0), (16, 32, 48, 3, 8, 4), (32, 32, 32, 2, 16, 8)])
+           (16, 16, 16, 1, 8, 0), (16, 32, 48, 3, 8, 4), (32, 32, 32, 2, 16, 8),
+           // 16-dim heads on 16x16 windows read the bias from the reversed table: whole table, and a grid
+           // smaller than the table's window
+           (32, 32, 16, 1, 16, 0), (16, 16, 16, 1, 32, 0)])
     mutating func windowAttention(build: KernelBuild, shape: (Int, Int, Int, Int, Int, Int)) {
         let (h, w, c, heads, window, shift) = shape
         let qkv = random(h * w * 3 * c, scale: 2)
         let table = tensor([(2 * window - 1) * (2 * window - 1), heads], scale: 1)
         let geometry = windowGeometry(height: h, width: w, window: window, shift: shift)
-        let bias = relativePositionBias(table: table, window: window, effectiveWindow: geometry.window)
+        let headMajor = headMajorBiasTable(table)
         var out = [Float](repeating: .nan, count: h * w * c)
         var scratch = [Float](repeating: 0, count: windowAttentionScratchCount(channels: c, window: geometry.window))
         KernelBuild.with(build) {
             Engine.windowAttention(qkv: qkv, into: &out, height: h, width: w, channels: c, heads: heads,
-                                   window: geometry.window, shift: geometry.shift, bias: bias, scratch: &scratch)
+                                   tableWindow: window, window: geometry.window, shift: geometry.shift,
+                                   biasTable: headMajor, scratch: &scratch)
         }
         let expected = Reference.windowAttention(qkv: qkv, height: h, width: w, channels: c, heads: heads,
                                                  window: window, shift: shift, biasTable: table)

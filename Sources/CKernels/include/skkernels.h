@@ -48,10 +48,11 @@ void sk_pixel_shuffle2(const float *g, float *y, int h, int w, int cout, const f
 void sk_eca(float *x, long rows, int c, const float *w3, float *scratch);
 /// Window attention core on one tile (Swin-style shifted windows, relative position bias, masks).
 /// qkv (h*w, 3c): columns [q | k | v], head-major inside each (head, dim). out (h*w, c) at the tokens'
-/// original positions. bias (heads, ws*ws, ws*ws). shift 0 = plain windows.
+/// original positions. Windows have side ws <= table_window; table (heads, 2*table_window-1,
+/// 2*table_window-1) is the relative position bias table, head-major. shift 0 = plain windows.
 /// scratch: sk_window_attention_scratch(c, ws) floats.
-void sk_window_attention(const float *qkv, float *out, int h, int w, int c, int heads, int ws, int shift,
-                         const float *bias, float *scratch);
+void sk_window_attention(const float *qkv, float *out, int h, int w, int c, int heads, int table_window, int ws,
+                         int shift, const float *table, float *scratch);
 /// Floats of scratch sk_window_attention needs.
 long sk_window_attention_scratch(int c, int ws);
 /// Packs a Linear layer for sk_linear: weight (n, k) row-major (PyTorch's (out, in)) -> panels
