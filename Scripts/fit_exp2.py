@@ -8,6 +8,8 @@ as C and the worst relative error of the float32 Horner evaluation on [-0.5, 0.5
 """
 import numpy as np
 
+from fit_erf import horner32
+
 DEGREE = 5
 
 
@@ -26,9 +28,7 @@ def fit(iterations: int = 200) -> np.ndarray:
 def main():
     coef = fit()
     f = np.linspace(-0.5, 0.5, 200001).astype(np.float32)
-    p = np.full_like(f, coef[-1])
-    for c in coef[-2::-1]:
-        p = (p * f + c).astype(np.float32)
+    p = horner32(coef, f)
     worst = np.abs(p.astype(np.float64) / 2.0 ** f.astype(np.float64) - 1).max()
     print("// P (f^0 ... f^5):", ", ".join(f"{c:.10e}f" for c in coef))
     print(f"// max relative error of the float32 evaluation on [-0.5, 0.5]: {worst:.2e}")

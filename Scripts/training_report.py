@@ -8,7 +8,7 @@ CPU-hours are summed from the logged (wall-clock) seconds per step times the tra
 count the trainer's cores for its whole run time, including time spent waiting for cores shared with
 other trainers or builds: an upper bound on the compute actually used. The validation column is the
 trainer's own: EMA weights, 12 CBSD68 images, sigma 25, PSNR after rounding to 8 bits; for the camera-noise
-preset (`real`) the 11 SIDD validation blocks, blind, so it is tabulated but not drawn beside the others.
+presets (`real`, `real-fast`) the 11 SIDD validation blocks, blind, so it is tabulated but not drawn beside the others.
 """
 from __future__ import annotations
 

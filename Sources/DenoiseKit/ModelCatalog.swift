@@ -11,7 +11,7 @@ public enum ModelCatalog {
     /// in `denoise-video` gets `real-fast`); nil when `model` is already trained on camera noise.
     public static func cameraNoiseVariant(of model: String, toolDefault: String) -> String? {
         let variants = BundledWeights.cameraNoiseVariant
-        if Set(variants.values).contains(model) { return nil }
+        if variants.values.contains(model) { return nil }
         return variants[model] ?? variants[toolDefault]
     }
 
