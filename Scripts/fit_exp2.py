@@ -8,7 +8,7 @@ as C and the worst relative error of the float32 Horner evaluation on [-0.5, 0.5
 """
 import numpy as np
 
-from fit_erf import horner32
+from fit_gelu import horner32
 
 DEGREE = 5
 

@@ -161,7 +161,10 @@ import Testing
         x += edges.prefix(7)
         var y = x
         KernelBuild.with(build) { gelu(&y, count: y.count) }
-        expectClose(y, Reference.gelu(x), "gelu (\(build))")
+        // Tolerance: the fit's float32 error (Scripts/fit_gelu.py prints 1.5e-6) with margin, absolute up to
+        // |x| = 1 and relative beyond (past the clamp GELU(x) = x to the normal tail, 1.3e-6).
+        let worst = zip(x, zip(y, Reference.gelu(x))).map { abs($1.0 - $1.1) / max(1, abs($0)) }.max() ?? 0
+        #expect(worst <= 2e-6, "gelu (\(build)): max error \(worst) (absolute, relative past |x| = 1)")
     }
 
     @Test mutating func eca() {

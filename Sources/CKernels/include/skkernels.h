@@ -14,7 +14,7 @@ void sk_layer_norm(const float *x, float *y, long rows, int c, const float *gamm
 /// x += z (residual), then y = LayerNorm(x) per row of c, in one pass. y must not alias x or z.
 void sk_add_layer_norm(float *x, const float *z, float *y, long rows, int c, const float *gamma, const float *beta,
                        float eps);
-/// x = 0.5 x (1 + erf(x / sqrt 2)), in place (exact GELU; erf to 3.5e-7 absolute, Scripts/fit_erf.py).
+/// x = x Phi(x) = 0.5 x (1 + erf(x / sqrt 2)), in place (the erf GELU, to 1.5e-6: Scripts/fit_gelu.py).
 void sk_gelu(float *x, long n);
 /// x = x >= 0 ? x : slope * x, in place.
 void sk_leaky_relu(float *x, long n, float slope);
