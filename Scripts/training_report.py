@@ -2,8 +2,8 @@
 
     python3 Scripts/training_report.py [--out results]
 
-Writes OUT/training.md (validation PSNR per step, the SKIPAT-vs-baseline comparison at equal steps, and
-the CPU-hours spent) and OUT/training_curves.png (validation PSNR against steps and against CPU-hours).
+Writes OUT/training.md (validation PSNR per step, the SKIPAT-vs-baseline comparison at equal steps and at
+equal compute, and the CPU-hours spent) and OUT/training_curves.png (validation PSNR against steps and against CPU-hours).
 CPU-hours are summed from the logged (wall-clock) seconds per step times the trainer's threads, so they
 count the trainer's cores for its whole run time, including time spent waiting for cores shared with
 other trainers or builds: an upper bound on the compute actually used. The validation column is the
@@ -40,6 +40,17 @@ def read_log(path: Path) -> list[dict]:
     return rows
 
 
+def best_within(rows: list[dict], hours: float) -> dict | None:
+    """The row with the best validation among those logged within `hours` CPU-hours."""
+    within = [r for r in rows if r["hours"] <= hours + 1e-9]
+    return max(within, key=lambda r: r["val"]) if within else None
+
+
+def rate(rows: list[dict]) -> float:
+    """Steps per CPU-hour over a whole log."""
+    return rows[-1]["step"] / max(rows[-1]["hours"], 1e-9)
+
+
 def markdown(logs: dict[str, list[dict]]) -> str:
     lines = ["# Training curves", "",
              "Validation PSNR (dB) of the EMA weights on the trainer's 12-image CBSD68 subset at sigma 25 "
@@ -52,7 +63,7 @@ def markdown(logs: dict[str, list[dict]]) -> str:
     for name, rows in logs.items():
         last = rows[-1]
         lines.append(f"| `{name}` | {last['measure']} | {last['step']} | {last['val']:.3f} | {last['hours']:.2f} | "
-                     f"{last['step'] / max(last['hours'], 1e-9):.0f} |")
+                     f"{rate(rows):.0f} |")
     if "quality" in logs and "quality-baseline" in logs:
         # Pairs of validations at the same step, give or take a few steps (a run stopped by SIGTERM
         # validates where it stopped).
@@ -73,6 +84,21 @@ def markdown(logs: dict[str, list[dict]]) -> str:
             step = str(a["step"]) if a["step"] == b["step"] else f"{a['step']} / {b['step']}"
             lines.append(f"| {step} | {a['val']:.3f} | {b['val']:.3f} | {a['val'] - b['val']:+.3f} | "
                          f"{a['lr']:.2e} / {b['lr']:.2e} | {a['hours']:.2f} / {b['hours']:.2f} |")
+        # Equal compute: at each of the baseline's validations, the best validation each run had reached
+        # within that many CPU-hours (what either run would ship on that budget).
+        lines += ["", "## SKIPAT vs baseline at equal compute", "",
+                  "At each baseline validation: the best validation each run had reached within the baseline's "
+                  f"CPU-hours so far (SKIPAT trained {rate(logs['quality']) / rate(logs['quality-baseline']):.2f}x "
+                  "as many steps per CPU-hour).", "",
+                  "| CPU-hours | quality (SKIPAT): best val (step) | quality-baseline: best val (step) | difference |",
+                  "|---:|---|---|---:|"]
+        improved = [b for b in logs["quality-baseline"] if best_within(logs["quality-baseline"], b["hours"]) is b]
+        for b, after in zip(improved, improved[1:] + [None]):
+            a = best_within(logs["quality"], b["hours"])
+            # rows where the baseline improved on its own best, one per few steps (a stopped run validates twice)
+            if a is not None and (after is None or after["step"] - b["step"] > SAME_STEP_SLACK):
+                lines.append(f"| {b['hours']:.2f} | {a['val']:.3f} ({a['step']}) | {b['val']:.3f} ({b['step']}) | "
+                             f"{a['val'] - b['val']:+.3f} |")
     lines += ["", "![training curves](training_curves.png)", ""]
     for name, rows in logs.items():
         lines += [f"## `{name}`", "", "| step | lr | val (dB) | CPU-hours | logged |", "|---:|---:|---:|---:|---|"]
