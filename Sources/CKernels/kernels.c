@@ -20,6 +20,7 @@
 #define SK_SCORE_ROWS 4    // scores: 4 queries x 4 key vectors = 16 of the 32 zmm registers accumulate
 #define SK_SCORE_VECTORS 4
 #define SK_VALUE_ROWS 8    // values: 8 queries x 16 dims = 8 zmm accumulators
+#define SK_ATTENTION8_ROW_BLOCK 8  // 8-dim heads, 8 queries at a time: 8 ymm accumulators
 #include "kernels_impl.h"
 #undef SK_LINEAR_MR
 #undef SK_LINEAR_PN
@@ -28,6 +29,7 @@
 #undef SK_SCORE_ROWS
 #undef SK_SCORE_VECTORS
 #undef SK_VALUE_ROWS
+#undef SK_ATTENTION8_ROW_BLOCK
 #undef SK_NAME
 #pragma clang attribute pop
 
@@ -37,11 +39,13 @@
 #define SK_LINEAR_PN 1
 #define SK_DEPTHWISE_X 2  // 2 outputs x 16 channels (2 ymm each); 3x3: 14 of the 16 ymm registers
 #define SK_ATTENTION_ROW_BLOCK 6  // 16-dim heads, 6 queries at a time: 12 ymm accumulators + 2 loads + 1 broadcast
+#define SK_ATTENTION8_ROW_BLOCK 8  // 8-dim heads, 8 queries at a time: 8 ymm accumulators + 1 load + 1 broadcast
 #include "kernels_impl.h"
 #undef SK_LINEAR_MR
 #undef SK_LINEAR_PN
 #undef SK_DEPTHWISE_X
 #undef SK_ATTENTION_ROW_BLOCK
+#undef SK_ATTENTION8_ROW_BLOCK
 #undef SK_NAME
 #pragma clang attribute pop
 #endif

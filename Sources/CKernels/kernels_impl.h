@@ -277,14 +277,40 @@ static void SK_NAME(softmax_rows)(float *s, int n, const float *bias, const int 
                                           label ? label[i] : 0);
 }
 
-#if defined(SK_ATTENTION_HD16) || defined(SK_ATTENTION_ROW_BLOCK)
-// kt (16, n) = the keys of one 16-dim head, transposed and times scale: token t's key at kh + src[t] * row_stride.
-static inline void SK_NAME(gather_keys16)(const float *kh, const int *src, long row_stride, float scale, float *kt,
-                                          int n) {
-    for (int d = 0; d < 16; d++)
-        for (int t = 0; t < n; t++) kt[(long)d * n + t] = kh[src[t] * row_stride + d] * scale;
+// An 8x8 block transposed: dst[d * dst_stride + i] = scale * rows[i][d]. Three rounds of shuffles
+// (pairs of floats, pairs of pairs, halves); clang lowers them to unpack/shuffle/permute on AVX.
+static inline void SK_NAME(transpose8x8)(const float *const rows[8], float scale, float *dst, long dst_stride) {
+    sk_v8 r[8], t[8], u[8];
+    for (int i = 0; i < 8; i++) r[i] = sk_load8(rows[i]) * scale;
+    for (int i = 0; i < 8; i += 2) {  // t[i] = r[i], r[i+1] interleaved in the low, t[i+1] in the high pairs
+        t[i] = __builtin_shufflevector(r[i], r[i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+        t[i + 1] = __builtin_shufflevector(r[i], r[i + 1], 2, 10, 3, 11, 6, 14, 7, 15);
+    }
+    for (int i = 0; i < 8; i += 4) {  // u[i + m]: 4 rows of columns m and m + 4
+        u[i] = __builtin_shufflevector(t[i], t[i + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+        u[i + 1] = __builtin_shufflevector(t[i], t[i + 2], 2, 3, 10, 11, 6, 7, 14, 15);
+        u[i + 2] = __builtin_shufflevector(t[i + 1], t[i + 3], 0, 1, 8, 9, 4, 5, 12, 13);
+        u[i + 3] = __builtin_shufflevector(t[i + 1], t[i + 3], 2, 3, 10, 11, 6, 7, 14, 15);
+    }
+    for (int m = 0; m < 4; m++) {
+        sk_store8(dst + m * dst_stride, __builtin_shufflevector(u[m], u[m + 4], 0, 1, 2, 3, 8, 9, 10, 11));
+        sk_store8(dst + (m + 4) * dst_stride, __builtin_shufflevector(u[m], u[m + 4], 4, 5, 6, 7, 12, 13, 14, 15));
+    }
 }
-#endif
+
+// kt (hd, n) = the keys of one head, transposed and times scale: token t's key at kh + src[t] * row_stride.
+// n and hd multiples of 8: 8x8 blocks (scalar, this was ~10% of the 8-dim attention kernel).
+static inline void SK_NAME(gather_keys)(const float *kh, const int *src, long row_stride, float scale, float *kt,
+                                        int n, int hd) {
+    for (int t0 = 0; t0 < n; t0 += 8) {
+        const float *rows[8];
+        for (int i = 0; i < 8; i++) rows[i] = kh + src[t0 + i] * row_stride;
+        for (int d0 = 0; d0 < hd; d0 += 8) {
+            SK_NAME(transpose8x8)(rows, scale, kt + (long)d0 * n + t0, n);
+            for (int i = 0; i < 8; i++) rows[i] += 8;
+        }
+    }
+}
 
 #ifdef SK_ATTENTION_HD16
 // Attention products for head dim 16 (one sk_v16 per token: one zmm, or two ymm), n % 64 == 0,
@@ -336,62 +362,61 @@ static void SK_NAME(attention_values16)(const float *e, const float *v, long row
 }
 #endif
 
+// Row-block attention (attention_rows_impl.h) for the head dims this build has a block size for:
+// SK_ATTENTION_ROW_BLOCK for 16-dim heads, SK_ATTENTION8_ROW_BLOCK for 8-dim ones.
 #ifdef SK_ATTENTION_ROW_BLOCK
-// Attention for head dim 16 (one sk_v16 per token), n % 16 == 0, a block of R = SK_ATTENTION_ROW_BLOCK
-// query rows at a time: their scores against all n keys, softmax, then their outputs. The block's (R, n)
-// scores stay in L1, where the whole-matrix form wrote and re-read an (n, n) matrix (256 KB for a 16x16
-// window) through L2. Both products keep R x 16 accumulators in registers (R * 2 ymm on AVX2).
-// q: query rows in place (token t's at q + src[t] * row_stride); kt (16, n): keys, transposed and
-// pre-scaled; vg (n, 16): values, gathered; label (n) or NULL; e: (R, n) scratch.
-// The bias comes either dense, bias (n, n), or, when the window side ws is a multiple of 16 so that each
-// block of 16 keys is part of one key row, from rev: the relative position table reversed along x
-// (relative_bias_reversed), where the 16 biases of query (yi, xi) against keys (yj, xj0 ..< xj0 + 16) are
-// contiguous. rev is ~4 KB and stays in L1; the dense matrix (256 KB per head at ws 16) came from L2 and
-// cost ~15% of this kernel.
-// Rows past the end of the last block repeat its first row through scores, softmax and values, and are
-// not stored.
-static void SK_NAME(attention_fused16)(const float *q, const int *src, long row_stride, const float *kt,
-                                       const float *vg, const float *bias, const float *rev, int ws,
-                                       const int *label, float *e, float *out, long out_stride, int n) {
-    enum { R = SK_ATTENTION_ROW_BLOCK };
-    const int side = 2 * ws - 1;
-    for (int i0 = 0; i0 < n; i0 += R) {
-        int rows = n - i0 < R ? n - i0 : R;
-        // The block's query rows, copied together so the products address them from one register (six row
-        // pointers spilled to the stack in the inner loop).
-        float qb[R][16];
-        const float *br[R];  // dense: bias row of each query; rev: its row for key row 0, column xj = 0
-        int lr[R];           // mask region of each query (0 without a mask)
-        for (int r = 0; r < R; r++) {
-            int i = i0 + (r < rows ? r : 0);
-            memcpy(qb[r], q + src[i] * row_stride, sizeof qb[r]);
-            br[r] = rev ? rev + (long)(i / ws + ws - 1) * side + (ws - 1 - i % ws) : bias + (long)i * n;
-            lr[r] = label ? label[i] : 0;
-        }
-        // e[r] = bias + q_r kt, 16 keys at a time; with rev, key row yj moves the bias up yj table rows.
-        for (int j0 = 0; j0 < n; j0 += 16) {
-            long offset = rev ? (long)(j0 % ws) - (long)(j0 / ws) * side : j0;
-            sk_v16 acc[R];
-            for (int r = 0; r < R; r++) acc[r] = sk_load16(br[r] + offset);
-            for (int d = 0; d < 16; d++) {
-                sk_v16 kv = sk_load16(kt + (long)d * n + j0);
-                for (int r = 0; r < R; r++) acc[r] += qb[r][d] * kv;  // scalar * vector broadcasts
-            }
-            for (int r = 0; r < R; r++) sk_store16(e + (long)r * n + j0, acc[r]);
-        }
-        float inv_sum[R];
-        for (int r = 0; r < R; r++) inv_sum[r] = SK_NAME(softmax_row)(e + (long)r * n, n, NULL, label, lr[r]);
-        // out row = inv_sum * sum_j e[r][j] vg[j]
-        sk_v16 acc[R];
-        for (int r = 0; r < R; r++) acc[r] = (sk_v16){};
-        for (int j = 0; j < n; j++) {
-            sk_v16 vj = sk_load16(vg + (long)j * 16);
-            for (int r = 0; r < R; r++) acc[r] += e[(long)r * n + j] * vj;
-        }
-        for (int r = 0; r < rows; r++) sk_store16(out + (long)src[i0 + r] * out_stride, acc[r] * inv_sum[r]);
-    }
-}
+#define SK_HD 16
+#define SK_HV sk_v16
+#define SK_HLOAD sk_load16
+#define SK_HSTORE sk_store16
+#define SK_HROWS SK_ATTENTION_ROW_BLOCK
+#define SK_ATTENTION_ROWS_FN SK_NAME(attention_rows16)
+#include "attention_rows_impl.h"
+#undef SK_HD
+#undef SK_HV
+#undef SK_HLOAD
+#undef SK_HSTORE
+#undef SK_HROWS
+#undef SK_ATTENTION_ROWS_FN
 #endif
+#ifdef SK_ATTENTION8_ROW_BLOCK
+#define SK_HD 8
+#define SK_HV sk_v8
+#define SK_HLOAD sk_load8
+#define SK_HSTORE sk_store8
+#define SK_HROWS SK_ATTENTION8_ROW_BLOCK
+#define SK_ATTENTION_ROWS_FN SK_NAME(attention_rows8)
+#include "attention_rows_impl.h"
+#undef SK_HD
+#undef SK_HV
+#undef SK_HLOAD
+#undef SK_HSTORE
+#undef SK_HROWS
+#undef SK_ATTENTION_ROWS_FN
+#endif
+
+// Whether this build has a row-block kernel for head dim hd (see attention_rows above).
+static inline int SK_NAME(has_attention_rows)(int hd) {
+#ifdef SK_ATTENTION_ROW_BLOCK
+    if (hd == 16) return 1;
+#endif
+#ifdef SK_ATTENTION8_ROW_BLOCK
+    if (hd == 8) return 1;
+#endif
+    return 0;
+}
+
+// The row-block kernel for head dim hd; only called when has_attention_rows(hd).
+static inline void SK_NAME(attention_rows)(int hd, const float *q, const int *src, long row_stride, const float *kt,
+                                           const float *vg, const float *bias, const float *rev, int ws,
+                                           const int *label, float *e, float *out, long out_stride, int n) {
+#ifdef SK_ATTENTION_ROW_BLOCK
+    if (hd == 16) SK_NAME(attention_rows16)(q, src, row_stride, kt, vg, bias, rev, ws, label, e, out, out_stride, n);
+#endif
+#ifdef SK_ATTENTION8_ROW_BLOCK
+    if (hd == 8) SK_NAME(attention_rows8)(q, src, row_stride, kt, vg, bias, rev, ws, label, e, out, out_stride, n);
+#endif
+}
 
 // Dense bias (n, n), n = ws * ws, of one head from its table (2W-1, 2W-1), W = table_window >= ws:
 // bias[i][j] = table[yi - yj + W - 1][xi - xj + W - 1] for window tokens i = (yi, xi), j = (yj, xj).
@@ -412,10 +437,74 @@ static void SK_NAME(relative_bias_reversed)(const float *table, int table_window
             rev[dy * side + v] = table[(dy + offset) * table_side + (side - 1 - v) + offset];
 }
 
+// The tokens of window (wy, wx): token t = (ty, tx) sits at (ry, rx) in the grid rolled by -shift, which is
+// src[t] = (ry + shift, rx + shift) mod (h, w) in the grid (shift < ws <= h, w: one wrap at most), and
+// label[t] is its Swin mask region (0 without shift). Returns whether the window mixes regions.
+static inline int SK_NAME(window_tokens)(int h, int w, int ws, int shift, int wy, int wx, int *src, int *label) {
+    int masked = 0;
+    for (int ty = 0, t = 0; ty < ws; ty++) {
+        int ry = wy * ws + ty, sy = ry + shift < h ? ry + shift : ry + shift - h;
+        int ly = ry < h - ws ? 0 : (ry < h - shift ? 1 : 2);
+        for (int tx = 0; tx < ws; tx++, t++) {
+            int rx = wx * ws + tx, sx = rx + shift < w ? rx + shift : rx + shift - w;
+            int lx = rx < w - ws ? 0 : (rx < w - shift ? 1 : 2);
+            src[t] = sy * w + sx;
+            label[t] = shift ? ly * 3 + lx : 0;
+            masked |= label[t] != label[0];
+        }
+    }
+    return masked;
+}
+
+// Softmax(q k^T + bias + mask) v of one window and head: q, k, v of token t at qkv_head + src[t] * 3c
+// (+ c, + 2c), its output to out_head + src[t] * c. bias: (n, n) dense, or rev (the reversed table) when
+// the row kernel takes it; label (n) or NULL; scratch as in window_attention.
+static void SK_NAME(attend_window)(const float *qkv_head, float *out_head, int c, int hd, int ws, float scale,
+                                   const int *src, const int *label, int rows_kernel, const float *bias,
+                                   const float *rev, float *q, float *k, float *v, float *s, float *o,
+                                   float *inv_sum) {
+    const int n = ws * ws;
+    const float *qh = qkv_head, *kh = qkv_head + c, *vh = qkv_head + 2 * c;
+    if (rows_kernel) {  // keys gathered as kt (hd, n) times the scale, values as (n, hd)
+        SK_NAME(gather_keys)(kh, src, 3L * c, scale, k, n, hd);
+        for (int t = 0; t < n; t++)
+            for (int d0 = 0; d0 < hd; d0 += 8) sk_store8(v + (long)t * hd + d0, sk_load8(vh + (long)src[t] * 3 * c + d0));
+        SK_NAME(attention_rows)(hd, qh, src, 3L * c, k, v, bias, rev, ws, label, s, out_head, c, n);
+        return;
+    }
+#ifdef SK_ATTENTION_HD16
+    if (hd == 16 && n % 64 == 0) {  // keys gathered as kt (16, n), times the scale
+        SK_NAME(gather_keys)(kh, src, 3L * c, scale, k, n, 16);
+        SK_NAME(attention_scores16)(qh, src, 3L * c, k, bias, s, n);
+        SK_NAME(softmax_rows)(s, n, NULL, label, inv_sum);
+        SK_NAME(attention_values16)(s, vh, 3L * c, inv_sum, src, out_head, c, n);
+        return;
+    }
+#endif
+    for (int t = 0; t < n; t++) {
+        const float *row = qkv_head + (long)src[t] * 3 * c;
+        for (int d = 0; d < hd; d++) {
+            q[t * hd + d] = row[d] * scale;
+            k[t * hd + d] = row[c + d];
+            v[t * hd + d] = row[2 * c + d];
+        }
+    }
+    // S = q k^T (BLAS), the softmax numerators in place, O = E v (BLAS); the rows of O are scaled by 1/sum
+    // as they are scattered back, so the (n, n) matrix is never rescaled.
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, hd, 1.0f, q, hd, k, hd, 0.0f, s, n);
+    SK_NAME(softmax_rows)(s, n, bias, label, inv_sum);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, hd, n, 1.0f, s, n, v, hd, 0.0f, o, hd);
+    for (int t = 0; t < n; t++) {
+        float *dst = out_head + (long)src[t] * c;
+        for (int d = 0; d < hd; d++) dst[d] = o[(long)t * hd + d] * inv_sum[t];
+    }
+}
+
 static void SK_NAME(window_attention)(const float *qkv, float *out, int h, int w, int c, int heads, int table_window,
                                       int ws, int shift, const float *table, float *scratch) {
     SK_REASSOCIATE
     const int n = ws * ws, hd = c / heads, table_size = (2 * table_window - 1) * (2 * table_window - 1);
+    const int windows_x = w / ws, windows = (h / ws) * windows_x;
     const float scale = 1.0f / sqrtf((float)hd);
     float *q = scratch;              // (n, hd)
     float *k = q + (long)n * hd;     // (n, hd)
@@ -429,61 +518,15 @@ static void SK_NAME(window_attention)(const float *qkv, float *out, int h, int w
     // Heads outside the windows: one head's bias is built once per call and reused by every window.
     for (int hh = 0; hh < heads; hh++) {
         const float *head_table = table + (long)hh * table_size;
-#if defined(SK_ATTENTION_ROW_BLOCK)
-        const int fused = hd == 16 && n % 16 == 0, compact = fused && ws % 16 == 0;
-        float *rev = bias;  // fused path with ws % 16 == 0: the reversed table instead of the dense bias
+        const int rows_kernel = SK_NAME(has_attention_rows)(hd) && n % hd == 0, compact = rows_kernel && ws % hd == 0;
+        float *rev = bias;  // row kernel with ws % hd == 0: the reversed table instead of the dense bias
         if (compact) SK_NAME(relative_bias_reversed)(head_table, table_window, ws, rev);
         else SK_NAME(relative_bias_dense)(head_table, table_window, ws, bias);
-#else
-        SK_NAME(relative_bias_dense)(head_table, table_window, ws, bias);
-#endif
-        for (int wy = 0; wy < h / ws; wy++) {
-            for (int wx = 0; wx < w / ws; wx++) {
-                int masked = 0;
-                for (int t = 0; t < n; t++) {
-                    int ry = wy * ws + t / ws, rx = wx * ws + t % ws;  // position in the rolled grid
-                    src[t] = ((ry + shift) % h) * w + (rx + shift) % w;
-                    int ly = ry < h - ws ? 0 : (ry < h - shift ? 1 : 2);
-                    int lx = rx < w - ws ? 0 : (rx < w - shift ? 1 : 2);
-                    label[t] = shift ? ly * 3 + lx : 0;
-                    masked |= label[t] != label[0];
-                }
-                const float *qh = qkv + hh * hd, *kh = qkv + c + hh * hd, *vh = qkv + 2 * c + hh * hd;
-#if defined(SK_ATTENTION_ROW_BLOCK)
-                if (fused) {  // keys gathered as kt (16, n) times the scale, values as (n, 16)
-                    SK_NAME(gather_keys16)(kh, src, 3L * c, scale, k, n);
-                    for (int t = 0; t < n; t++) memcpy(v + (long)t * 16, vh + (long)src[t] * 3 * c, 16 * sizeof(float));
-                    SK_NAME(attention_fused16)(qh, src, 3L * c, k, v, compact ? NULL : bias, compact ? rev : NULL, ws,
-                                               masked ? label : NULL, s, out + hh * 16, c, n);
-                    continue;
-                }
-#elif defined(SK_ATTENTION_HD16)
-                if (hd == 16 && n % 64 == 0) {  // keys gathered as kt (16, n), times the scale
-                    SK_NAME(gather_keys16)(kh, src, 3L * c, scale, k, n);
-                    SK_NAME(attention_scores16)(qh, src, 3L * c, k, bias, s, n);
-                    SK_NAME(softmax_rows)(s, n, NULL, masked ? label : NULL, inv_sum);
-                    SK_NAME(attention_values16)(s, vh, 3L * c, inv_sum, src, out + hh * 16, c, n);
-                    continue;
-                }
-#endif
-                for (int t = 0; t < n; t++) {
-                    const float *row = qkv + (long)src[t] * 3 * c + hh * hd;
-                    for (int d = 0; d < hd; d++) {
-                        q[t * hd + d] = row[d] * scale;
-                        k[t * hd + d] = row[c + d];
-                        v[t * hd + d] = row[2 * c + d];
-                    }
-                }
-                // S = q k^T (BLAS), the softmax numerators in place, O = E v (BLAS); the rows of O are scaled
-                // by 1/sum as they are scattered back, so the (n, n) matrix is never rescaled.
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, hd, 1.0f, q, hd, k, hd, 0.0f, s, n);
-                SK_NAME(softmax_rows)(s, n, bias, masked ? label : NULL, inv_sum);
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, hd, n, 1.0f, s, n, v, hd, 0.0f, o, hd);
-                for (int t = 0; t < n; t++) {
-                    float *dst = out + (long)src[t] * c + hh * hd;
-                    for (int d = 0; d < hd; d++) dst[d] = o[(long)t * hd + d] * inv_sum[t];
-                }
-            }
+        const float *qkv_head = qkv + hh * hd;
+        for (int win = 0; win < windows; win++) {
+            int masked = SK_NAME(window_tokens)(h, w, ws, shift, win / windows_x, win % windows_x, src, label);
+            SK_NAME(attend_window)(qkv_head, out + hh * hd, c, hd, ws, scale, src, masked ? label : NULL, rows_kernel,
+                                   compact ? NULL : bias, compact ? rev : NULL, q, k, v, s, o, inv_sum);
         }
     }
 }
@@ -529,16 +572,45 @@ static inline __attribute__((always_inline)) void SK_NAME(linear_tile)(
     }
 }
 
+// linear_tile for a last panel with at most 8 valid outputs (8-wide layers of the fast preset, 24 = 16 + 8):
+// only the panel's first 8 columns, one sk_v8 per row, instead of a full panel of which half is padding.
+static inline __attribute__((always_inline)) void SK_NAME(linear_tile8)(
+    const float *x, int k, const float *panels, const float *bias16, int n, float *y, long r0, const int mr,
+    int p0, int gelu) {
+    sk_v8 acc[SK_LINEAR_MR];
+    const float *bp = panels + (long)p0 * k * 16;
+    const float *xr[SK_LINEAR_MR];
+    for (int i = 0; i < mr; i++) acc[i] = sk_load8(bias16 + p0 * 16), xr[i] = x + (r0 + i) * k;
+    for (int kk = 0; kk < k; kk++) {
+        sk_v8 b = sk_load8(bp + kk * 16);
+        for (int i = 0; i < mr; i++) acc[i] += xr[i][kk] * b;
+    }
+    const int col = p0 * 16, valid = n - col;
+    for (int i = 0; i < mr; i++) {
+        float *dst = y + (r0 + i) * n + col;
+        if (gelu) acc[i] = SK_GELU_VECTOR(acc[i]);
+        if (valid == 8) {
+            sk_store8(dst, acc[i]);
+        } else {
+            float t[8];
+            sk_store8(t, acc[i]);
+            memcpy(dst, t, (size_t)valid * sizeof(float));
+        }
+    }
+}
+
 _Static_assert(SK_LINEAR_PN == 1 || SK_LINEAR_PN == 2, "the last-panel call below assumes PN <= 2");
 
-// Rows r0 ..< r0 + mr, every panel.
+// Rows r0 ..< r0 + mr, every panel; a last panel with at most 8 valid outputs as a half panel.
 static inline __attribute__((always_inline)) void SK_NAME(linear_rows)(
     const float *x, int k, const float *panels, const float *bias16, int n, float *y, long r0, const int mr,
     int gelu) {
-    int np = (n + 15) / 16, paired = np - np % SK_LINEAR_PN;
+    const int np = (n + 15) / 16, half = n % 16 != 0 && n % 16 <= 8, full = np - half;
+    const int paired = full - full % SK_LINEAR_PN;
     for (int p = 0; p < paired; p += SK_LINEAR_PN)
         SK_NAME(linear_tile)(x, k, panels, bias16, n, y, r0, mr, p, SK_LINEAR_PN, gelu);
-    if (paired < np) SK_NAME(linear_tile)(x, k, panels, bias16, n, y, r0, mr, paired, 1, gelu);
+    if (paired < full) SK_NAME(linear_tile)(x, k, panels, bias16, n, y, r0, mr, paired, 1, gelu);
+    if (half) SK_NAME(linear_tile8)(x, k, panels, bias16, n, y, r0, mr, full, gelu);
 }
 
 static void SK_NAME(linear)(const float *x, long rows, int k, const float *panels, const float *bias16, int n,

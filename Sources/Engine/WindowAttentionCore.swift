@@ -22,6 +22,7 @@ public func windowAttention(qkv: UnsafePointer<Float>, into out: UnsafeMutablePo
                             channels: Int, heads: Int, tableWindow: Int, window: Int, shift: Int,
                             biasTable: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
     precondition(window <= tableWindow, "window \(window) is larger than the bias table's \(tableWindow)")
+    precondition(shift >= 0 && shift < window, "shift \(shift) must be in 0..<window \(window)")
     sk_window_attention(qkv, out, Int32(height), Int32(width), Int32(channels), Int32(heads), Int32(tableWindow),
                         Int32(window), Int32(shift), biasTable, scratch)
 }

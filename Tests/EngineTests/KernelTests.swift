@@ -26,8 +26,10 @@ import Testing
     }
 
     /// (rows, in, out): row counts that leave partial row tiles in every build (8, 6, 2 rows), outputs with an
-    /// odd panel count and a partial last panel (16 features each), tiny and deeper k.
-    @Test(arguments: KernelBuild.supported, [(37, 24, 40), (16, 16, 16), (5, 3, 3), (50, 96, 64), (13, 7, 48)])
+    /// odd panel count and a partial last panel (16 features each; at most 8 valid ones take the half-panel
+    /// tile: 40, 3, 8, 24), tiny and deeper k.
+    @Test(arguments: KernelBuild.supported, [(37, 24, 40), (16, 16, 16), (5, 3, 3), (50, 96, 64), (13, 7, 48),
+                                            (29, 32, 8), (11, 8, 24), (9, 16, 12)])
     mutating func linear(build: KernelBuild, shape: (Int, Int, Int)) {
         KernelBuild.with(build) { checkLinear(shape: shape, build: build) }
     }
@@ -178,15 +180,19 @@ import Testing
     }
 
     /// Plain, shifted (masked) and whole-grid windows, one and several heads; window rows of 16, 64, 36 and
-    /// 9 tokens (the softmax's vector max has a scalar tail). The last three have 16-dim heads and windows of
-    /// 64 and 256 tokens, which the AVX-512 and AVX2 builds compute with their own products instead of BLAS.
+    /// 9 tokens (the softmax's vector max has a scalar tail). Heads of 16 and 8 dims on windows whose token
+    /// count is a multiple of the head dim are computed by the AVX-512 and AVX2 builds with their own
+    /// products instead of BLAS.
     @Test(arguments: KernelBuild.supported,
           [(16, 16, 8, 1, 4, 0), (16, 16, 8, 2, 4, 2), (24, 16, 12, 3, 8, 4), (4, 4, 8, 2, 8, 4),
            (12, 12, 8, 2, 6, 3), (3, 3, 8, 1, 8, 4),
            (16, 16, 16, 1, 8, 0), (16, 32, 48, 3, 8, 4), (32, 32, 32, 2, 16, 8),
            // 16-dim heads on 16x16 windows read the bias from the reversed table: whole table, and a grid
            // smaller than the table's window
-           (32, 32, 16, 1, 16, 0), (16, 16, 16, 1, 32, 0)])
+           (32, 32, 16, 1, 16, 0), (16, 16, 16, 1, 32, 0),
+           // 8-dim heads (the fast preset): 8x8 windows plain and shifted from the reversed table, 16x16
+           // likewise, 12x12 (window side not a multiple of 8) from the dense bias
+           (16, 16, 8, 1, 8, 0), (16, 24, 16, 2, 8, 4), (32, 32, 24, 3, 16, 8), (24, 24, 16, 2, 12, 6)])
     mutating func windowAttention(build: KernelBuild, shape: (Int, Int, Int, Int, Int, Int)) {
         let (h, w, c, heads, window, shift) = shape
         let qkv = random(h * w * 3 * c, scale: 2)

@@ -1,0 +1,62 @@
+// Row-block window attention for one head dimension, included by kernels_impl.h once per head dim a build
+// has a kernel for. The includer defines:
+//   SK_HD           head dim, 8 or 16: one token's head is one SK_HV, and keys go SK_HD at a time
+//   SK_HV           the vector type of SK_HD floats (sk_v8, sk_v16), SK_HLOAD(p) / SK_HSTORE(p, v)
+//   SK_HROWS        query rows per block (the build's register budget)
+//   SK_ATTENTION_ROWS_FN  the function's name
+//
+// A block of SK_HROWS query rows at a time: their scores against all n keys, softmax, then their outputs.
+// The block's (R, n) scores stay in L1, where the whole-matrix form wrote and re-read an (n, n) matrix
+// (256 KB for a 16x16 window) through L2. Both products keep R accumulators of SK_HD floats in registers.
+// For 8-dim heads (the fast preset) this replaced two small BLAS calls per window and head, whose packing
+// and zeroing of a 64x64 score matrix cost more than the products.
+// q: query rows in place (token t's at q + src[t] * row_stride); kt (SK_HD, n): keys, transposed and
+// pre-scaled; vg (n, SK_HD): values, gathered; label (n) or NULL; e: (R, n) scratch; n % SK_HD == 0.
+// The bias comes either dense, bias (n, n), or, when the window side ws is a multiple of SK_HD so that
+// each block of SK_HD keys is part of one key row, from rev: the relative position table reversed along x
+// (relative_bias_reversed), where the biases of query (yi, xi) against keys (yj, xj0 ..< xj0 + SK_HD) are
+// contiguous. rev is ~4 KB and stays in L1; the dense matrix (256 KB per head at ws 16) came from L2 and
+// cost ~15% of this kernel.
+// Rows past the end of the last block repeat its first row through scores, softmax and values, and are
+// not stored.
+static void SK_ATTENTION_ROWS_FN(const float *q, const int *src, long row_stride, const float *kt, const float *vg,
+                                 const float *bias, const float *rev, int ws, const int *label, float *e,
+                                 float *out, long out_stride, int n) {
+    enum { R = SK_HROWS, D = SK_HD };
+    const int side = 2 * ws - 1;
+    for (int i0 = 0; i0 < n; i0 += R) {
+        int rows = n - i0 < R ? n - i0 : R;
+        // The block's query rows, copied together so the products address them from one register (six row
+        // pointers spilled to the stack in the inner loop).
+        float qb[R][D];
+        const float *br[R];  // dense: bias row of each query; rev: its row for key row 0, column xj = 0
+        int lr[R];           // mask region of each query (0 without a mask)
+        for (int r = 0; r < R; r++) {
+            int i = i0 + (r < rows ? r : 0);
+            memcpy(qb[r], q + src[i] * row_stride, sizeof qb[r]);
+            br[r] = rev ? rev + (long)(i / ws + ws - 1) * side + (ws - 1 - i % ws) : bias + (long)i * n;
+            lr[r] = label ? label[i] : 0;
+        }
+        // e[r] = bias + q_r kt, D keys at a time; with rev, key row yj moves the bias up yj table rows.
+        for (int j0 = 0; j0 < n; j0 += D) {
+            long offset = rev ? (long)(j0 % ws) - (long)(j0 / ws) * side : j0;
+            SK_HV acc[R];
+            for (int r = 0; r < R; r++) acc[r] = SK_HLOAD(br[r] + offset);
+            for (int d = 0; d < D; d++) {
+                SK_HV kv = SK_HLOAD(kt + (long)d * n + j0);
+                for (int r = 0; r < R; r++) acc[r] += qb[r][d] * kv;  // scalar * vector broadcasts
+            }
+            for (int r = 0; r < R; r++) SK_HSTORE(e + (long)r * n + j0, acc[r]);
+        }
+        float inv_sum[R];
+        for (int r = 0; r < R; r++) inv_sum[r] = SK_NAME(softmax_row)(e + (long)r * n, n, NULL, label, lr[r]);
+        // out row = inv_sum * sum_j e[r][j] vg[j]
+        SK_HV acc[R];
+        for (int r = 0; r < R; r++) acc[r] = (SK_HV){};
+        for (int j = 0; j < n; j++) {
+            SK_HV vj = SK_HLOAD(vg + (long)j * D);
+            for (int r = 0; r < R; r++) acc[r] += e[(long)r * n + j] * vj;
+        }
+        for (int r = 0; r < rows; r++) SK_HSTORE(out + (long)src[i0 + r] * out_stride, acc[r] * inv_sum[r]);
+    }
+}
