@@ -4,6 +4,10 @@
 //   SK_HV           the vector type of SK_HD floats (sk_v8, sk_v16), SK_HLOAD(p) / SK_HSTORE(p, v)
 //   SK_HROWS        query rows per block (the build's register budget)
 //   SK_ATTENTION_ROWS_FN  the function's name
+#if !defined(SK_HD) || !defined(SK_HV) || !defined(SK_HLOAD) || !defined(SK_HSTORE) || !defined(SK_HROWS) || \
+    !defined(SK_ATTENTION_ROWS_FN)
+#error "attention_rows_impl.h: define SK_HD, SK_HV, SK_HLOAD, SK_HSTORE, SK_HROWS and SK_ATTENTION_ROWS_FN first"
+#endif
 //
 // A block of SK_HROWS query rows at a time: their scores against all n keys, softmax, then their outputs.
 // The block's (R, n) scores stay in L1, where the whole-matrix form wrote and re-read an (n, n) matrix
@@ -15,10 +19,10 @@
 // The bias comes either dense, bias (n, n), or, when the window side ws is a multiple of SK_HD so that
 // each block of SK_HD keys is part of one key row, from rev: the relative position table reversed along x
 // (relative_bias_reversed), where the biases of query (yi, xi) against keys (yj, xj0 ..< xj0 + SK_HD) are
-// contiguous. rev is ~4 KB and stays in L1; the dense matrix (256 KB per head at ws 16) came from L2 and
-// cost ~15% of this kernel.
-// Rows past the end of the last block repeat its first row through scores, softmax and values, and are
-// not stored.
+// contiguous. At ws 16 rev is ~4 KB and stays in L1, where the dense matrix (256 KB per head) came from L2
+// and cost ~15% of the 16-dim kernel.
+// When R does not divide n (16-dim heads: 6 rows, n = 16, 64, 256), rows past the end of the last block
+// repeat its first row through scores, softmax and values, and are not stored.
 static void SK_ATTENTION_ROWS_FN(const float *q, const int *src, long row_stride, const float *kt, const float *vg,
                                  const float *bias, const float *rev, int ws, const int *label, float *e,
                                  float *out, long out_stride, int n) {
@@ -26,7 +30,7 @@ static void SK_ATTENTION_ROWS_FN(const float *q, const int *src, long row_stride
     const int side = 2 * ws - 1;
     for (int i0 = 0; i0 < n; i0 += R) {
         int rows = n - i0 < R ? n - i0 : R;
-        // The block's query rows, copied together so the products address them from one register (six row
+        // The block's query rows, copied together so the products address them from one register (R row
         // pointers spilled to the stack in the inner loop).
         float qb[R][D];
         const float *br[R];  // dense: bias row of each query; rev: its row for key row 0, column xj = 0

@@ -15,7 +15,8 @@
 #define SK_LINEAR_PN 2
 #define SK_DEPTHWISE_X 4  // 4 outputs x 16 channels + up to 8 input columns: 12 zmm
 // 16-dim heads: own register-tiled products instead of BLAS, over the whole (n, n) score matrix. The AVX2
-// build's fused 6-query blocks (SK_ATTENTION_ROW_BLOCK) were 3-4% faster there; not yet measured here.
+// build's row blocks of 6 queries (SK_ATTENTION_ROW_BLOCK) were 3-4% faster there; not yet measured here.
+// 8-dim heads take the row-block kernel as on AVX2 (tested, not measured here: no AVX-512 machine since).
 #define SK_ATTENTION_HD16
 #define SK_SCORE_ROWS 4    // scores: 4 queries x 4 key vectors = 16 of the 32 zmm registers accumulate
 #define SK_SCORE_VECTORS 4

@@ -299,7 +299,8 @@ static inline void SK_NAME(transpose8x8)(const float *const rows[8], float scale
 }
 
 // kt (hd, n) = the keys of one head, transposed and times scale: token t's key at kh + src[t] * row_stride.
-// n and hd multiples of 8: 8x8 blocks (scalar, this was ~10% of the 8-dim attention kernel).
+// n and hd multiples of 8: 8x8 blocks through register shuffles (the scalar strided stores they replace
+// were ~10% of the 8-dim attention kernel).
 static inline void SK_NAME(gather_keys)(const float *kh, const int *src, long row_stride, float scale, float *kt,
                                         int n, int hd) {
     for (int t0 = 0; t0 < n; t0 += 8) {
@@ -416,6 +417,7 @@ static inline void SK_NAME(attention_rows)(int hd, const float *q, const int *sr
 #ifdef SK_ATTENTION8_ROW_BLOCK
     if (hd == 8) SK_NAME(attention_rows8)(q, src, row_stride, kt, vg, bias, rev, ws, label, e, out, out_stride, n);
 #endif
+    // Any other hd: has_attention_rows was false and the caller took another path.
 }
 
 // Dense bias (n, n), n = ws * ws, of one head from its table (2W-1, 2W-1), W = table_window >= ws:
@@ -515,10 +517,10 @@ static void SK_NAME(window_attention)(const float *qkv, float *out, int h, int w
     int *src = (int *)(bias + (long)n * n);  // (n) token index in the unshifted grid
     int *label = src + n;                    // (n) Swin mask region of each token
     float *inv_sum = (float *)(label + n);   // (n) 1 / softmax denominator of each query row
+    const int rows_kernel = SK_NAME(has_attention_rows)(hd) && n % hd == 0, compact = rows_kernel && ws % hd == 0;
     // Heads outside the windows: one head's bias is built once per call and reused by every window.
     for (int hh = 0; hh < heads; hh++) {
         const float *head_table = table + (long)hh * table_size;
-        const int rows_kernel = SK_NAME(has_attention_rows)(hd) && n % hd == 0, compact = rows_kernel && ws % hd == 0;
         float *rev = bias;  // row kernel with ws % hd == 0: the reversed table instead of the dense bias
         if (compact) SK_NAME(relative_bias_reversed)(head_table, table_window, ws, rev);
         else SK_NAME(relative_bias_dense)(head_table, table_window, ws, bias);

@@ -180,9 +180,10 @@ import Testing
     }
 
     /// Plain, shifted (masked) and whole-grid windows, one and several heads; window rows of 16, 64, 36 and
-    /// 9 tokens (the softmax's vector max has a scalar tail). Heads of 16 and 8 dims on windows whose token
-    /// count is a multiple of the head dim are computed by the AVX-512 and AVX2 builds with their own
-    /// products instead of BLAS.
+    /// 9 tokens (the softmax's vector max has a scalar tail), and 144 and 256. 16-dim heads on 64 and 256
+    /// tokens, and on AVX2 also 16, go through the SIMD builds' own products instead of BLAS; 8-dim heads on
+    /// any token count that is a multiple of 8 (16, 64, 144, 256) likewise in both SIMD builds, reading the
+    /// bias from the reversed table when the window side is a multiple of 8.
     @Test(arguments: KernelBuild.supported,
           [(16, 16, 8, 1, 4, 0), (16, 16, 8, 2, 4, 2), (24, 16, 12, 3, 8, 4), (4, 4, 8, 2, 8, 4),
            (12, 12, 8, 2, 6, 3), (3, 3, 8, 1, 8, 4),
@@ -191,8 +192,10 @@ import Testing
            // smaller than the table's window
            (32, 32, 16, 1, 16, 0), (16, 16, 16, 1, 32, 0),
            // 8-dim heads (the fast preset): 8x8 windows plain and shifted from the reversed table, 16x16
-           // likewise, 12x12 (window side not a multiple of 8) from the dense bias
-           (16, 16, 8, 1, 8, 0), (16, 24, 16, 2, 8, 4), (32, 32, 24, 3, 16, 8), (24, 24, 16, 2, 12, 6)])
+           // likewise, 12x12 (window side not a multiple of 8) from the dense bias, and a grid smaller than
+           // the table's window
+           (16, 16, 8, 1, 8, 0), (16, 24, 16, 2, 8, 4), (32, 32, 24, 3, 16, 8), (24, 24, 16, 2, 12, 6),
+           (16, 16, 8, 1, 16, 0)])
     mutating func windowAttention(build: KernelBuild, shape: (Int, Int, Int, Int, Int, Int)) {
         let (h, w, c, heads, window, shift) = shape
         let qkv = random(h * w * 3 * c, scale: 2)

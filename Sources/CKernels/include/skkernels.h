@@ -49,7 +49,8 @@ void sk_eca(float *x, long rows, int c, const float *w3, float *scratch);
 /// Window attention core on one tile (Swin-style shifted windows, relative position bias, masks).
 /// qkv (h*w, 3c): columns [q | k | v], head-major inside each (head, dim). out (h*w, c) at the tokens'
 /// original positions. Windows have side ws <= table_window; table (heads, 2*table_window-1,
-/// 2*table_window-1) is the relative position bias table, head-major. shift 0 = plain windows.
+/// 2*table_window-1) is the relative position bias table, head-major. shift 0 = plain windows; otherwise
+/// 0 < shift < ws, and h, w are multiples of ws (the token map wraps around the grid at most once).
 /// scratch: sk_window_attention_scratch(c, ws) floats.
 void sk_window_attention(const float *qkv, float *out, int h, int w, int c, int heads, int table_window, int ws,
                          int shift, const float *table, float *scratch);
