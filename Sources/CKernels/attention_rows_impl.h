@@ -1,13 +1,15 @@
 // Row-block window attention for one head dimension, included by kernels_impl.h once per head dim a build
-// has a kernel for. The includer defines:
-//   SK_HD           head dim, 8 or 16: one token's head is one SK_HV, and keys go SK_HD at a time
-//   SK_HV           the vector type of SK_HD floats (sk_v8, sk_v16), SK_HLOAD(p) / SK_HSTORE(p, v)
-//   SK_HROWS        query rows per block (the build's register budget)
-//   SK_ATTENTION_ROWS_FN  the function's name
-#if !defined(SK_HD) || !defined(SK_HV) || !defined(SK_HLOAD) || !defined(SK_HSTORE) || !defined(SK_HROWS) || \
-    !defined(SK_ATTENTION_ROWS_FN)
-#error "attention_rows_impl.h: define SK_HD, SK_HV, SK_HLOAD, SK_HSTORE, SK_HROWS and SK_ATTENTION_ROWS_FN first"
+// has a kernel for. The includer defines SK_HD (the head dim, 8 or 16: one token's head is one vector of
+// SK_HD floats, and keys go SK_HD at a time), SK_HROWS (query rows per block, the build's register budget)
+// and SK_ATTENTION_ROWS_FN (the function's name); this header undefines them at its end.
+#if !defined(SK_HD) || !defined(SK_HROWS) || !defined(SK_ATTENTION_ROWS_FN)
+#error "attention_rows_impl.h: define SK_HD, SK_HROWS and SK_ATTENTION_ROWS_FN first"
 #endif
+#define SK_PASTE_(a, b) a##b
+#define SK_PASTE(a, b) SK_PASTE_(a, b)
+#define SK_HV SK_PASTE(sk_v, SK_HD)          // sk_v8 or sk_v16
+#define SK_HLOAD SK_PASTE(sk_load, SK_HD)    // sk_load8 or sk_load16
+#define SK_HSTORE SK_PASTE(sk_store, SK_HD)  // sk_store8 or sk_store16
 //
 // A block of SK_HROWS query rows at a time: their scores against all n keys, softmax, then their outputs.
 // The block's (R, n) scores stay in L1, where the whole-matrix form wrote and re-read an (n, n) matrix
@@ -64,3 +66,12 @@ static void SK_ATTENTION_ROWS_FN(const float *q, const int *src, long row_stride
         for (int r = 0; r < rows; r++) SK_HSTORE(out + (long)src[i0 + r] * out_stride, acc[r] * inv_sum[r]);
     }
 }
+
+#undef SK_HV
+#undef SK_HLOAD
+#undef SK_HSTORE
+#undef SK_PASTE
+#undef SK_PASTE_
+#undef SK_HD
+#undef SK_HROWS
+#undef SK_ATTENTION_ROWS_FN

@@ -367,33 +367,15 @@ static void SK_NAME(attention_values16)(const float *e, const float *v, long row
 // SK_ATTENTION_ROW_BLOCK for 16-dim heads, SK_ATTENTION8_ROW_BLOCK for 8-dim ones.
 #ifdef SK_ATTENTION_ROW_BLOCK
 #define SK_HD 16
-#define SK_HV sk_v16
-#define SK_HLOAD sk_load16
-#define SK_HSTORE sk_store16
 #define SK_HROWS SK_ATTENTION_ROW_BLOCK
 #define SK_ATTENTION_ROWS_FN SK_NAME(attention_rows16)
 #include "attention_rows_impl.h"
-#undef SK_HD
-#undef SK_HV
-#undef SK_HLOAD
-#undef SK_HSTORE
-#undef SK_HROWS
-#undef SK_ATTENTION_ROWS_FN
 #endif
 #ifdef SK_ATTENTION8_ROW_BLOCK
 #define SK_HD 8
-#define SK_HV sk_v8
-#define SK_HLOAD sk_load8
-#define SK_HSTORE sk_store8
 #define SK_HROWS SK_ATTENTION8_ROW_BLOCK
 #define SK_ATTENTION_ROWS_FN SK_NAME(attention_rows8)
 #include "attention_rows_impl.h"
-#undef SK_HD
-#undef SK_HV
-#undef SK_HLOAD
-#undef SK_HSTORE
-#undef SK_HROWS
-#undef SK_ATTENTION_ROWS_FN
 #endif
 
 // Whether this build has a row-block kernel for head dim hd (see attention_rows above).
