@@ -7,7 +7,9 @@ Resumable: every --save-minutes (and on SIGTERM/SIGINT) a compact resume file (m
 Adam moments bf16; ~14 MB for the quality presets) goes to Scripts/training/<preset>.resume.pt, which is
 committed so a later session on a fresh machine continues the same schedule. Each session can run its
 own warm-up + cosine cycle that ends within its budget (`--new-cycle --steps END`): annealed weights at
-the end of every session, and the next session warm-restarts from them. The EMA weights are
+the end of every session, and the next session warm-restarts from them. The resume file keeps the
+cycle's schedule (end, peak and final lr, warm-up), so a plain resume continues the same curve; giving a
+different one without --new-cycle is an error. The EMA weights are
 exported to Sources/DenoiseModels/Weights/<preset>.safetensors after every validation.
 Nothing under val/ feeds training: CBSD68 is only measured (PSNR after rounding to 8 bits).
 
@@ -152,18 +154,24 @@ def learning_rate(step: int, args) -> float:
     return args.min_lr + 0.5 * (args.lr - args.min_lr) * (1 + math.cos(math.pi * t))
 
 
-def save_resume(path: Path, model, ema, opt, step: int, best: float, cycle_start: int):
-    """Compact resume file: model fp32, EMA fp16, Adam moments bf16."""
+SCHEDULE_KEYS = ("steps", "lr", "min_lr", "warmup")  # with cycle_start: one warm-up + cosine cycle
+SCHEDULE_DEFAULTS = {"steps": 30000, "lr": 5e-4, "min_lr": 1e-6, "warmup": 300}
+
+
+def save_resume(path: Path, model, ema, opt, step: int, best: float, args):
+    """Compact resume file: model fp32, EMA fp16, Adam moments bf16; the cycle's schedule."""
     half = lambda sd, dt: {k: v.to(dt) for k, v in sd.items()}  # noqa: E731
     moments = {k: {"exp_avg": s["exp_avg"].to(torch.bfloat16), "exp_avg_sq": s["exp_avg_sq"].to(torch.bfloat16),
                    "step": s["step"]} for k, s in opt.state_dict()["state"].items()}
     tmp = path.with_suffix(".tmp")
     torch.save({"model": model.state_dict(), "ema": half(ema.state_dict(), torch.float16),
-                "moments": moments, "step": step, "best": best, "cycle_start": cycle_start}, tmp)
+                "moments": moments, "step": step, "best": best, "cycle_start": args.cycle_start,
+                "schedule": {k: getattr(args, k) for k in SCHEDULE_KEYS}}, tmp)
     os.replace(tmp, path)
 
 
-def load_resume(path: Path, model, ema, opt) -> tuple[int, float, int]:
+def load_resume(path: Path, model, ema, opt) -> tuple[int, float, int, dict | None]:
+    """-> step, best validation, cycle start, the cycle's schedule (None in files from before it was kept)."""
     state = torch.load(path, map_location="cpu")
     model.load_state_dict(state["model"])
     ema.load_state_dict({k: v.float() for k, v in state["ema"].items()})
@@ -171,22 +179,39 @@ def load_resume(path: Path, model, ema, opt) -> tuple[int, float, int]:
     opt_state["state"] = {k: {"exp_avg": s["exp_avg"].float(), "exp_avg_sq": s["exp_avg_sq"].float(),
                               "step": s["step"]} for k, s in state["moments"].items()}
     opt.load_state_dict(opt_state)
-    return state["step"], state["best"], state.get("cycle_start", 0)
+    return state["step"], state["best"], state.get("cycle_start", 0), state.get("schedule")
+
+
+def resolve_schedule(args, saved: dict | None, continuing: bool):
+    """Fill --steps/--lr/--min-lr/--warmup: a continued cycle keeps its saved schedule (an explicit
+    different value is an error, since it would bend the curve mid-cycle); a new one takes the options."""
+    for key in SCHEDULE_KEYS:
+        given = getattr(args, key)
+        if continuing and saved is not None:
+            if given is not None and given != saved[key]:
+                flag = "--" + key.replace("_", "-")
+                raise SystemExit(f"{args.preset}: the cycle in progress ({args.cycle_start}-{saved['steps']}) has "
+                                 f"{flag} {saved[key]:g}, not {given:g}; resume without {flag}, or pass "
+                                 f"--new-cycle to start a new cycle with it")
+            setattr(args, key, saved[key])
+        elif given is None:
+            setattr(args, key, SCHEDULE_DEFAULTS[key])
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--preset", choices=sorted(PRESETS), required=True)
     ap.add_argument("--data", type=Path, default=DATA)
-    ap.add_argument("--steps", type=int, default=30000, help="step at which the current cosine cycle ends")
+    ap.add_argument("--steps", type=int, help="step at which the cosine cycle ends (default: the resumed "
+                    "cycle's end, else 30000)")
     ap.add_argument("--new-cycle", action="store_true",
                     help="start a new warm-up + cosine cycle at the resumed step, ending at --steps (a warm "
                          "restart: each session can anneal within its own budget and the next one goes on)")
     ap.add_argument("--batch", type=int, help="crops per step (default: the preset's recipe)")
     ap.add_argument("--crop", type=int, help="crop side (default: the preset's recipe)")
-    ap.add_argument("--lr", type=float, default=5e-4)
-    ap.add_argument("--min-lr", type=float, default=1e-6)
-    ap.add_argument("--warmup", type=int, default=300, help="warm-up steps at the start of a cycle")
+    ap.add_argument("--lr", type=float, help="peak learning rate of a new cycle (default 5e-4)")
+    ap.add_argument("--min-lr", type=float, help="learning rate at a cycle's end (default 1e-6)")
+    ap.add_argument("--warmup", type=int, help="warm-up steps at the start of a new cycle (default 300)")
     ap.add_argument("--max-sigma", type=float, default=55.0)
     ap.add_argument("--gray-fraction", type=float, default=0.1, help="share of crops made gray (equal planes)")
     ap.add_argument("--ema", type=float, default=0.999)
@@ -221,15 +246,18 @@ def main():
     cfg = PRESETS[args.preset]
     model = SkipatDenoiser(cfg)
     ema = copy.deepcopy(model).requires_grad_(False)
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.99), weight_decay=0.02)
-    step, best, args.cycle_start = 0, -1.0, 0
+    opt = torch.optim.AdamW(model.parameters(), lr=SCHEDULE_DEFAULTS["lr"], betas=(0.9, 0.99), weight_decay=0.02)
+    step, best, args.cycle_start, saved_schedule = 0, -1.0, 0, None
     if resume_path.exists():
-        step, best, args.cycle_start = load_resume(resume_path, model, ema, opt)
+        step, best, args.cycle_start, saved_schedule = load_resume(resume_path, model, ema, opt)
         rng.seed(args.seed * 1_000_003 + step)
         torch.manual_seed(args.seed * 1_000_003 + step)
         if args.new_cycle:
             args.cycle_start = step
-        print(f"resumed {args.preset} at step {step} (best val {best:.3f} dB); cycle {args.cycle_start}-{args.steps}")
+    resolve_schedule(args, saved_schedule, continuing=resume_path.exists() and not args.new_cycle)
+    if resume_path.exists():
+        print(f"resumed {args.preset} at step {step} (best val {best:.3f} dB); cycle {args.cycle_start}-{args.steps}, "
+              f"peak lr {args.lr:g}, warm-up {args.warmup}")
     elif "init" in recipe:
         start_weights = ROOT / "Sources" / "DenoiseModels" / "Weights" / f"{recipe['init']}.safetensors"
         model.load_state_dict(load_engine_weights(start_weights).state_dict())
@@ -313,7 +341,7 @@ def main():
                                                    f"{val:.3f}"})
             losses, t_step = [], time.time()
         if time.time() - last_save > args.save_minutes * 60 or step == args.steps or stopping:
-            save_resume(resume_path, model, ema, opt, step, best, args.cycle_start)
+            save_resume(resume_path, model, ema, opt, step, best, args)
             last_save = time.time()
         if stopping:
             break
