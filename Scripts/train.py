@@ -154,7 +154,7 @@ def learning_rate(step: int, args) -> float:
     return args.min_lr + 0.5 * (args.lr - args.min_lr) * (1 + math.cos(math.pi * t))
 
 
-SCHEDULE_KEYS = ("steps", "lr", "min_lr", "warmup")  # with cycle_start: one warm-up + cosine cycle
+# One warm-up + cosine cycle (with args.cycle_start): the options a resume file keeps, and their defaults.
 SCHEDULE_DEFAULTS = {"steps": 30000, "lr": 5e-4, "min_lr": 1e-6, "warmup": 300}
 
 
@@ -166,7 +166,7 @@ def save_resume(path: Path, model, ema, opt, step: int, best: float, args):
     tmp = path.with_suffix(".tmp")
     torch.save({"model": model.state_dict(), "ema": half(ema.state_dict(), torch.float16),
                 "moments": moments, "step": step, "best": best, "cycle_start": args.cycle_start,
-                "schedule": {k: getattr(args, k) for k in SCHEDULE_KEYS}}, tmp)
+                "schedule": {k: getattr(args, k) for k in SCHEDULE_DEFAULTS}}, tmp)
     os.replace(tmp, path)
 
 
@@ -185,7 +185,7 @@ def load_resume(path: Path, model, ema, opt) -> tuple[int, float, int, dict | No
 def resolve_schedule(args, saved: dict | None, continuing: bool):
     """Fill --steps/--lr/--min-lr/--warmup: a continued cycle keeps its saved schedule (an explicit
     different value is an error, since it would bend the curve mid-cycle); a new one takes the options."""
-    for key in SCHEDULE_KEYS:
+    for key in SCHEDULE_DEFAULTS:
         given = getattr(args, key)
         if continuing and saved is not None:
             if given is not None and given != saved[key]:
@@ -203,15 +203,16 @@ def main():
     ap.add_argument("--preset", choices=sorted(PRESETS), required=True)
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--steps", type=int, help="step at which the cosine cycle ends (default: the resumed "
-                    "cycle's end, else 30000)")
+                    f"cycle's end, else {SCHEDULE_DEFAULTS['steps']})")
     ap.add_argument("--new-cycle", action="store_true",
                     help="start a new warm-up + cosine cycle at the resumed step, ending at --steps (a warm "
                          "restart: each session can anneal within its own budget and the next one goes on)")
     ap.add_argument("--batch", type=int, help="crops per step (default: the preset's recipe)")
     ap.add_argument("--crop", type=int, help="crop side (default: the preset's recipe)")
-    ap.add_argument("--lr", type=float, help="peak learning rate of a new cycle (default 5e-4)")
-    ap.add_argument("--min-lr", type=float, help="learning rate at a cycle's end (default 1e-6)")
-    ap.add_argument("--warmup", type=int, help="warm-up steps at the start of a new cycle (default 300)")
+    ap.add_argument("--lr", type=float, help=f"peak learning rate of a new cycle (default {SCHEDULE_DEFAULTS['lr']:g})")
+    ap.add_argument("--min-lr", type=float, help=f"learning rate at a cycle's end (default {SCHEDULE_DEFAULTS['min_lr']:g})")
+    ap.add_argument("--warmup", type=int,
+                    help=f"warm-up steps at the start of a new cycle (default {SCHEDULE_DEFAULTS['warmup']})")
     ap.add_argument("--max-sigma", type=float, default=55.0)
     ap.add_argument("--gray-fraction", type=float, default=0.1, help="share of crops made gray (equal planes)")
     ap.add_argument("--ema", type=float, default=0.999)
@@ -248,14 +249,15 @@ def main():
     ema = copy.deepcopy(model).requires_grad_(False)
     opt = torch.optim.AdamW(model.parameters(), lr=SCHEDULE_DEFAULTS["lr"], betas=(0.9, 0.99), weight_decay=0.02)
     step, best, args.cycle_start, saved_schedule = 0, -1.0, 0, None
-    if resume_path.exists():
+    resuming = resume_path.exists()
+    if resuming:
         step, best, args.cycle_start, saved_schedule = load_resume(resume_path, model, ema, opt)
         rng.seed(args.seed * 1_000_003 + step)
         torch.manual_seed(args.seed * 1_000_003 + step)
         if args.new_cycle:
             args.cycle_start = step
-    resolve_schedule(args, saved_schedule, continuing=resume_path.exists() and not args.new_cycle)
-    if resume_path.exists():
+    resolve_schedule(args, saved_schedule, continuing=resuming and not args.new_cycle)
+    if resuming:
         print(f"resumed {args.preset} at step {step} (best val {best:.3f} dB); cycle {args.cycle_start}-{args.steps}, "
               f"peak lr {args.lr:g}, warm-up {args.warmup}")
     elif "init" in recipe:
