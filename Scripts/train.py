@@ -145,6 +145,23 @@ def validate(model, cases) -> float:
     return float(np.mean(scores))
 
 
+def make_optimizer(model) -> torch.optim.AdamW:
+    """AdamW as every preset trains (the cycle's schedule sets the learning rate each step)."""
+    return torch.optim.AdamW(model.parameters(), lr=SCHEDULE_DEFAULTS["lr"], betas=(0.9, 0.99), weight_decay=0.02)
+
+
+def optimisation_step(model, opt, noisy: torch.Tensor, clean: torch.Tensor, sigma: torch.Tensor) -> float:
+    """One AdamW step on (B, 3, H, W) noisy/clean crops with (B,) sigmas (0-255): Charbonnier loss,
+    gradients clipped to norm 1. -> the loss."""
+    out = model(model_input(noisy, sigma))
+    loss = torch.sqrt((out - clean) ** 2 + 1e-6).mean()
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    opt.step()
+    return loss.item()
+
+
 def learning_rate(step: int, args) -> float:
     """Linear warm-up, then cosine decay to min_lr, over the cycle [args.cycle_start, args.steps)."""
     step -= args.cycle_start
@@ -247,7 +264,7 @@ def main():
     cfg = PRESETS[args.preset]
     model = SkipatDenoiser(cfg)
     ema = copy.deepcopy(model).requires_grad_(False)
-    opt = torch.optim.AdamW(model.parameters(), lr=SCHEDULE_DEFAULTS["lr"], betas=(0.9, 0.99), weight_decay=0.02)
+    opt = make_optimizer(model)
     step, best, args.cycle_start, saved_schedule = 0, -1.0, 0, None
     resuming = resume_path.exists()
     if resuming:
@@ -314,18 +331,13 @@ def main():
                     real_noisy, real_clean, sigma[b] = random_real_crop(real_pairs, args.crop, rng)
                     noisy[b] = torch.from_numpy(real_noisy.transpose(2, 0, 1).copy())
                     clean[b] = torch.from_numpy(real_clean.transpose(2, 0, 1).copy())
-        out = model(model_input(noisy, sigma))
-        loss = torch.sqrt((out - clean) ** 2 + 1e-6).mean()  # Charbonnier
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
+        loss = optimisation_step(model, opt, noisy, clean, sigma)
         with torch.no_grad():
             d = min(args.ema, (1 + step) / (10 + step))
             for pe, pm in zip(ema.parameters(), model.parameters()):
                 pe.mul_(d).add_(pm, alpha=1 - d)
         step += 1
-        losses.append(loss.item())
+        losses.append(loss)
 
         stopping = (bool(stop_requested) or time.time() - start > args.stop_after_minutes * 60
                     or step == args.stop_step)
