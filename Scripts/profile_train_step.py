@@ -2,9 +2,10 @@
 
     python3 Scripts/profile_train_step.py --preset quality --threads 1
 
-Runs train.py's own step (same crops, noise, loss and optimiser) on random crops of the training images
-and prints the operators that take most of the step's CPU time (torch.profiler, self time). A benchmark,
-not a test: nothing is trained or saved.
+Runs train.py's own optimisation step (loss, gradient clipping, AdamW) on the preset's crops of the
+training images, with AWGN drawn as the trainer draws it (without its share of gray crops, which cost the
+same), and prints the operators that take most of the step's CPU time (torch.profiler, self time).
+A benchmark, not a test: nothing is trained or saved.
 """
 from __future__ import annotations
 
