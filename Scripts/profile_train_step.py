@@ -2,9 +2,8 @@
 
     python3 Scripts/profile_train_step.py --preset quality --threads 1
 
-Runs train.py's own optimisation step (loss, gradient clipping, AdamW) on the preset's crops of the
-training images, with AWGN drawn as the trainer draws it (without its share of gray crops, which cost the
-same), and prints the operators that take most of the step's CPU time (torch.profiler, self time).
+Runs train.py's own optimisation step (loss, gradient clipping, AdamW) on batches drawn as the trainer
+draws them (the preset's crops of the training images, AWGN, a share of gray crops), and prints the operators that take most of the step's CPU time (torch.profiler, self time).
 A benchmark, not a test: nothing is trained or saved.
 """
 from __future__ import annotations
@@ -19,14 +18,8 @@ import torch
 from torch.profiler import ProfilerActivity, profile
 
 from skipat_model import PRESETS, SkipatDenoiser
-from train import DATA, RECIPES, load_training_images, make_optimizer, optimisation_step, random_batch
-
-
-def noisy_batch(images, batch: int, crop: int, max_sigma: float, rng: random.Random):
-    """(noisy, clean, sigma) as the trainer draws them: AWGN with sigma uniform in [0, max_sigma)."""
-    clean = random_batch(images, batch, crop, rng)
-    sigma = torch.rand(batch) * max_sigma
-    return clean + torch.randn_like(clean) * (sigma / 255.0).view(-1, 1, 1, 1), clean, sigma
+from train import (DATA, GRAY_FRACTION, MAX_SIGMA, RECIPES, awgn_batch, load_training_images, make_optimizer,
+                   optimisation_step)
 
 
 def seconds_per_step(model, opt, batches) -> list[float]:
@@ -51,7 +44,8 @@ def main():
     rng = random.Random(0)
     recipe = RECIPES[args.preset]
     images = load_training_images(args.data, downscale_jpeg=False)
-    batches = [noisy_batch(images, recipe["batch"], recipe["crop"], 55.0, rng) for _ in range(args.steps + 1)]
+    batches = [awgn_batch(images, recipe["batch"], recipe["crop"], MAX_SIGMA, GRAY_FRACTION, rng)
+               for _ in range(args.steps + 1)]
 
     model = SkipatDenoiser(PRESETS[args.preset]).train()
     opt = make_optimizer(model)

@@ -54,6 +54,8 @@ RECIPES = {
     "real-fast": {"crop": 64, "batch": 16, "init": "fast", "real_fraction": 0.75},
 }
 DATA = ROOT.parent / "shared" / "data"
+MAX_SIGMA = 55.0     # AWGN sigma (0-255 scale) is drawn uniformly from [0, MAX_SIGMA)
+GRAY_FRACTION = 0.1  # share of synthetic crops made gray
 BUNDLED_PRESETS = ("quality", "quality-baseline", "fast", "real", "real-fast")  # Sources/DenoiseModels/BundledWeights.swift
 
 
@@ -99,6 +101,21 @@ def random_batch(images, batch: int, crop: int, rng: random.Random) -> torch.Ten
         y, x = rng.randrange(im.shape[0] - crop + 1), rng.randrange(im.shape[1] - crop + 1)
         out[b] = augment(im[y:y + crop, x:x + crop], rng.random() < 0.5, rng.randrange(4)) / 255.0
     return torch.from_numpy(out).permute(0, 3, 1, 2).contiguous()
+
+
+def awgn_batch(images, batch: int, crop: int, max_sigma: float, gray_fraction: float, rng: random.Random):
+    """-> noisy, clean (B, 3, crop, crop) and sigma (B,) on the 0-255 scale, uniform in [0, max_sigma): AWGN,
+    not clipped, on random crops (random_batch)."""
+    clean = random_batch(images, batch, crop, rng)
+    sigma = torch.rand(batch) * max_sigma
+    noise = torch.randn_like(clean)
+    # Gray pictures reach the model as three equal planes with equal noise (see Denoiser): teach it
+    # that case on a share of the crops.
+    gray = torch.rand(batch) < gray_fraction
+    if gray.any():
+        clean[gray] = clean[gray].mean(dim=1, keepdim=True).expand(-1, 3, -1, -1)
+        noise[gray] = noise[gray][:, :1].expand(-1, 3, -1, -1)
+    return clean + noise * (sigma / 255.0).view(-1, 1, 1, 1), clean, sigma
 
 
 def random_real_crop(pairs, crop: int, rng: random.Random) -> tuple[np.ndarray, np.ndarray, float]:
@@ -230,8 +247,8 @@ def main():
     ap.add_argument("--min-lr", type=float, help=f"learning rate at a cycle's end (default {SCHEDULE_DEFAULTS['min_lr']:g})")
     ap.add_argument("--warmup", type=int,
                     help=f"warm-up steps at the start of a new cycle (default {SCHEDULE_DEFAULTS['warmup']})")
-    ap.add_argument("--max-sigma", type=float, default=55.0)
-    ap.add_argument("--gray-fraction", type=float, default=0.1, help="share of crops made gray (equal planes)")
+    ap.add_argument("--max-sigma", type=float, default=MAX_SIGMA)
+    ap.add_argument("--gray-fraction", type=float, default=GRAY_FRACTION, help="share of crops made gray (equal planes)")
     ap.add_argument("--ema", type=float, default=0.999)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--val-every", type=int, default=500)
@@ -315,16 +332,7 @@ def main():
         lr = learning_rate(step, args)
         for g in opt.param_groups:
             g["lr"] = lr
-        clean = random_batch(images, args.batch, args.crop, rng)
-        sigma = torch.rand(args.batch) * args.max_sigma
-        noise = torch.randn_like(clean)
-        # Gray pictures reach the model as three equal planes with equal noise (see Denoiser): teach it
-        # that case on a share of the crops.
-        gray = torch.rand(args.batch) < args.gray_fraction
-        if gray.any():
-            clean[gray] = clean[gray].mean(dim=1, keepdim=True).expand(-1, 3, -1, -1)
-            noise[gray] = noise[gray][:, :1].expand(-1, 3, -1, -1)
-        noisy = clean + noise * (sigma / 255.0).view(-1, 1, 1, 1)
+        noisy, clean, sigma = awgn_batch(images, args.batch, args.crop, args.max_sigma, args.gray_fraction, rng)
         if real_pairs:  # real crops replace synthetic ones, at their blind level
             for b in range(args.batch):
                 if rng.random() < real_fraction:
