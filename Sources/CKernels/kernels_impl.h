@@ -82,15 +82,22 @@ static inline float SK_NAME(gelu1)(float x) {
     return x * (0.5f + SK_GELU_RATIO(c));
 }
 
-// max of x[0..n), n >= 1. Eight running maxima in one vector: the scalar `m = x > m ? x : m` chain does
-// not vectorise (its NaN ordering is not reassociable) and cost ~40% of the attention kernel.
+// max of x[0..n), n >= 1, for finite x. Sixteen running maxima in one vector: the scalar
+// `m = x > m ? x : m` chain does not vectorise (its NaN ordering is not reassociable) and cost ~40% of the
+// attention kernel. The lane max is written as compare-and-select, not __builtin_elementwise_max, whose
+// NaN rules cost a compare and a blend on top of each max (a third of the row max on AVX-512).
 static inline float SK_NAME(row_max)(const float *x, int n) {
+    typedef int32_t mask16 __attribute__((vector_size(64), aligned(4)));
     int j = 0;
     float m = x[0];
-    if (n >= 8) {
-        sk_v8 mv = sk_load8(x);
-        for (j = 8; j + 8 <= n; j += 8) mv = __builtin_elementwise_max(mv, sk_load8(x + j));
-        for (int lane = 0; lane < 8; lane++) m = mv[lane] > m ? mv[lane] : m;
+    if (n >= 16) {
+        sk_v16 mv = sk_load16(x);
+        for (j = 16; j + 16 <= n; j += 16) {
+            sk_v16 v = sk_load16(x + j);
+            mask16 greater = v > mv;
+            mv = (sk_v16)((greater & (mask16)v) | (~greater & (mask16)mv));
+        }
+        for (int lane = 0; lane < 16; lane++) m = mv[lane] > m ? mv[lane] : m;
     }
     for (; j < n; j++) m = x[j] > m ? x[j] : m;
     return m;
@@ -313,55 +320,6 @@ static inline void SK_NAME(gather_keys)(const float *kh, const int *src, long ro
     }
 }
 
-#ifdef SK_ATTENTION_HD16
-// Attention products for head dim 16 (one sk_v16 per token: one zmm, or two ymm), n % 64 == 0,
-// register-tiled and without BLAS's packing, its zeroing of the (n, n) scores or a gathered copy of q and
-// v: query and value rows are read in place from qkv (token t's row at qkv + src[t] * row_stride). Only
-// the keys are gathered, transposed and pre-scaled. Tile sizes per build: SK_SCORE_ROWS, SK_SCORE_VECTORS,
-// SK_VALUE_ROWS (kernels.c), chosen so the accumulators fit the register file.
-_Static_assert(64 % SK_SCORE_ROWS == 0 && 64 % (16 * SK_SCORE_VECTORS) == 0 && 64 % SK_VALUE_ROWS == 0,
-               "tiles must divide n, a multiple of 64");
-
-// S = bias + q kt, kt (16, n): a tile of R query rows x 16 J keys accumulates over the 16 dims in
-// registers, starting from the bias.
-static void SK_NAME(attention_scores16)(const float *q, const int *src, long row_stride, const float *kt,
-                                        const float *bias, float *s, int n) {
-    enum { R = SK_SCORE_ROWS, J = SK_SCORE_VECTORS };
-    for (int i0 = 0; i0 < n; i0 += R) {
-        const float *qr[R];
-        for (int r = 0; r < R; r++) qr[r] = q + src[i0 + r] * row_stride;
-        for (int j0 = 0; j0 < n; j0 += 16 * J) {
-            sk_v16 acc[R][J];
-            for (int r = 0; r < R; r++)
-                for (int jj = 0; jj < J; jj++) acc[r][jj] = sk_load16(bias + (long)(i0 + r) * n + j0 + 16 * jj);
-            for (int d = 0; d < 16; d++) {
-                sk_v16 kv[J];
-                for (int jj = 0; jj < J; jj++) kv[jj] = sk_load16(kt + (long)d * n + j0 + 16 * jj);
-                for (int r = 0; r < R; r++)  // scalar * vector broadcasts ((sk_v16){} + x would add)
-                    for (int jj = 0; jj < J; jj++) acc[r][jj] += qr[r][d] * kv[jj];
-            }
-            for (int r = 0; r < R; r++)
-                for (int jj = 0; jj < J; jj++) sk_store16(s + (long)(i0 + r) * n + j0 + 16 * jj, acc[r][jj]);
-        }
-    }
-}
-
-// out[src[i]] (16 floats, rows `out_stride` apart) = inv_sum[i] * sum_j e[i][j] v[src[j]]: R query rows
-// accumulate in registers; each step loads one value row and broadcasts R weights.
-static void SK_NAME(attention_values16)(const float *e, const float *v, long row_stride, const float *inv_sum,
-                                        const int *src, float *out, long out_stride, int n) {
-    enum { R = SK_VALUE_ROWS };
-    for (int i0 = 0; i0 < n; i0 += R) {
-        sk_v16 acc[R];
-        for (int r = 0; r < R; r++) acc[r] = (sk_v16){};
-        for (int j = 0; j < n; j++) {
-            sk_v16 vj = sk_load16(v + src[j] * row_stride);
-            for (int r = 0; r < R; r++) acc[r] += e[(long)(i0 + r) * n + j] * vj;
-        }
-        for (int r = 0; r < R; r++) sk_store16(out + (long)src[i0 + r] * out_stride, acc[r] * inv_sum[i0 + r]);
-    }
-}
-#endif
 
 // Row-block attention (attention_rows_impl.h) for the head dims this build has a block size for:
 // SK_ATTENTION_ROW_BLOCK for 16-dim heads, SK_ATTENTION8_ROW_BLOCK for 8-dim ones.
@@ -456,15 +414,6 @@ static void SK_NAME(attend_window)(const float *qkv_head, float *out_head, int c
         SK_NAME(attention_rows)(hd, qh, src, 3L * c, k, v, bias, rev, ws, label, s, out_head, c, n);
         return;
     }
-#ifdef SK_ATTENTION_HD16
-    if (hd == 16 && n % 64 == 0) {  // keys gathered as kt (16, n), times the scale
-        SK_NAME(gather_keys)(kh, src, 3L * c, scale, k, n, 16);
-        SK_NAME(attention_scores16)(qh, src, 3L * c, k, bias, s, n);
-        SK_NAME(softmax_rows)(s, n, NULL, label, inv_sum);
-        SK_NAME(attention_values16)(s, vh, 3L * c, inv_sum, src, out_head, c, n);
-        return;
-    }
-#endif
     for (int t = 0; t < n; t++) {
         const float *row = qkv_head + (long)src[t] * 3 * c;
         for (int d = 0; d < hd; d++) {

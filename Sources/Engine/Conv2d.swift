@@ -3,6 +3,11 @@ import CKernels
 /// Dense k x k convolution on a channel-last grid by im2col + GEMM.
 /// weight (out, k, k, in) (the exporter's layout), bias (out). Zero padding `padding`.
 ///
+/// The GEMM is a packed `Linear` over the im2col rows: weight (out, k, k, in) is already its (out, k*k*in)
+/// matrix, and the bias is fused. Its register-tiled kernel runs the CPU's widest vectors, where OpenBLAS
+/// 0.3.21 takes its AVX2 kernels on AVX-512 CPUs it does not know (AMD Zen 4 and 5), and packs the
+/// weights once at load instead of on every call.
+///
 /// Stride-1 convs with fewer outputs than inputs (the 2C -> 3 output projection) skip im2col: one Linear
 /// gives every pixel's contribution to each tap's outputs, z (h*w, k*k*out), and each output pixel sums
 /// its k*k taps from z. The multiply-adds are the same, but z holds k*k*out floats per pixel where the
@@ -12,10 +17,16 @@ public struct Conv2d: Sendable {
     public let bias: Tensor?
     public let stride: Int
     public let padding: Int
-    let tapProjection: Linear?  // weight (k*k*out, in): row (ky*k + kx)*out + o is weight[o, ky, kx, :]
+    let product: Product
     public var outChannels: Int { weight.shape[0] }
     public var kernel: Int { weight.shape[1] }
     public var inChannels: Int { weight.shape[3] }
+
+    /// The packed GEMM, and what it multiplies.
+    enum Product: Sendable {
+        case im2col(Linear)   // weight (out, k*k*in), bias (out)
+        case tapSums(Linear)  // weight (k*k*out, in): row (ky*k + kx)*out + o is weight[o, ky, kx, :]; no bias
+    }
 
     public init(weight: Tensor, bias: Tensor?, stride: Int, padding: Int) {
         precondition(weight.shape.count == 4 && weight.shape[1] == weight.shape[2])
@@ -31,9 +42,9 @@ public struct Conv2d: Sendable {
                     for i in 0..<cin { taps[(tap * out + o) * cin + i] = weight.storage[(o * k * k + tap) * cin + i] }
                 }
             }
-            tapProjection = Linear(weight: Tensor(shape: [k * k * out, cin], storage: taps), bias: nil)
+            product = .tapSums(Linear(weight: Tensor(shape: [k * k * out, cin], storage: taps), bias: nil))
         } else {
-            tapProjection = nil
+            product = .im2col(Linear(weight: Tensor(shape: [out, k * k * cin], storage: weight.storage), bias: bias))
         }
     }
 
@@ -44,28 +55,27 @@ public struct Conv2d: Sendable {
     /// Floats of scratch `callAsFunction` needs for an input of this size.
     public func scratchCount(height: Int, width: Int) -> Int {
         let (oh, ow) = outputSize(height: height, width: width)
-        if tapProjection != nil { return height * width * kernel * kernel * outChannels }
-        return oh * ow * kernel * kernel * inChannels
+        switch product {
+        case .im2col: return oh * ow * kernel * kernel * inChannels
+        case .tapSums: return height * width * kernel * kernel * outChannels
+        }
     }
 
     /// x (h, w, in) -> y (oh, ow, out). `scratch` holds the im2col matrix (oh*ow, k*k*in), or z (h*w, k*k*out).
     public func callAsFunction(_ x: UnsafePointer<Float>, height: Int, width: Int,
                                into y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         let (oh, ow) = outputSize(height: height, width: width)
-        if let tapProjection {
-            tapProjection(x, rows: height * width, into: scratch)
+        switch product {
+        case .im2col(let gemm):
+            sk_im2col(x, scratch, Int32(height), Int32(width), Int32(inChannels), Int32(kernel), Int32(stride),
+                      Int32(padding), Int32(oh), Int32(ow))
+            gemm(scratch, rows: oh * ow, into: y)
+        case .tapSums(let gemm):
+            gemm(x, rows: height * width, into: scratch)
             withBias(bias) {
                 sk_conv_tap_sum(scratch, y, Int32(height), Int32(width), Int32(oh), Int32(ow), Int32(outChannels),
                                 Int32(kernel), Int32(padding), $0)
             }
-            return
-        }
-        sk_im2col(x, scratch, Int32(height), Int32(width), Int32(inChannels), Int32(kernel), Int32(stride),
-                  Int32(padding), Int32(oh), Int32(ow))
-        withBias(bias) { sk_fill_rows(y, oh * ow, Int32(outChannels), $0) }
-        weight.withPointer { w in
-            sgemm(scratch, w, y, m: oh * ow, n: outChannels, k: kernel * kernel * inChannels,
-                  transposedB: true, beta: 1)
         }
     }
 }

@@ -48,9 +48,15 @@ import Testing
     }
 
     /// im2col (the first two) and per-tap products (stride 1, fewer outputs than inputs: the last two, one with
-    /// more padding than k/2, so some output pixels see no input row at all).
-    @Test(arguments: [(3, 1, 1, 4, 8), (4, 2, 1, 8, 16), (3, 1, 1, 32, 3), (3, 1, 3, 20, 5)])
-    mutating func conv2d(kernel: Int, stride: Int, padding: Int, cin: Int, cout: Int) {
+    /// more padding than k/2, so some output pixels see no input row at all). Every build: both paths end in
+    /// the packed Linear kernel. Shapes: (kernel, stride, padding, in, out).
+    @Test(arguments: KernelBuild.supported, [(3, 1, 1, 4, 8), (4, 2, 1, 8, 16), (3, 1, 1, 32, 3), (3, 1, 3, 20, 5)])
+    mutating func conv2d(build: KernelBuild, shape: (Int, Int, Int, Int, Int)) {
+        KernelBuild.with(build) { checkConv2d(shape: shape, build: build) }
+    }
+
+    mutating func checkConv2d(shape: (Int, Int, Int, Int, Int), build: KernelBuild) {
+        let (kernel, stride, padding, cin, cout) = shape
         let (h, w) = (12, 10)
         let x = random(h * w * cin)
         let conv = Conv2d(weight: tensor([cout, kernel, kernel, cin]), bias: tensor([cout]), stride: stride, padding: padding)
@@ -59,17 +65,24 @@ import Testing
         var scratch = [Float](repeating: 0, count: conv.scratchCount(height: h, width: w))
         conv(x, height: h, width: w, into: &y, scratch: &scratch)
         expectClose(y, Reference.conv2d(x, height: h, width: w, weight: conv.weight, bias: conv.bias,
-                                         stride: stride, padding: padding), "conv \(kernel)x\(kernel)/\(stride)")
+                                         stride: stride, padding: padding), "conv \(kernel)x\(kernel)/\(stride) (\(build))")
     }
 
-    @Test mutating func convTranspose() {
+    /// 4 * 6 = 24 sub-pixel outputs: one full panel of 16 and a half panel.
+    @Test(arguments: KernelBuild.supported)
+    mutating func convTranspose(build: KernelBuild) {
+        KernelBuild.with(build) { checkConvTranspose(build: build) }
+    }
+
+    mutating func checkConvTranspose(build: KernelBuild) {
         let (h, w, cin, cout) = (5, 7, 12, 6)
         let x = random(h * w * cin)
         let up = ConvTranspose2x2(weight: tensor([cin, 2, 2, cout]), bias: tensor([cout]))
         var y = [Float](repeating: .nan, count: 4 * h * w * cout)
         var scratch = [Float](repeating: 0, count: up.scratchCount(height: h, width: w))
         up(x, height: h, width: w, into: &y, scratch: &scratch)
-        expectClose(y, Reference.convTranspose2x2(x, height: h, width: w, weight: up.weight, bias: up.bias), "transposed conv")
+        expectClose(y, Reference.convTranspose2x2(x, height: h, width: w, weight: up.weight, bias: up.bias),
+                    "transposed conv (\(build))")
     }
 
     /// 3 and 5 take the register-tiled interior path (groups of outputs, a partial group, a channel tail of 4),
@@ -179,11 +192,11 @@ import Testing
         expectClose(y, Reference.eca(x, rows: rows, channels: c, weight: weight), "eca")
     }
 
-    /// Plain, shifted (masked) and whole-grid windows, one and several heads; window rows of 16, 64, 36 and
-    /// 9 tokens (the softmax's vector max has a scalar tail), and 144 and 256. 16-dim heads on 64 and 256
-    /// tokens, and on AVX2 also 16, go through the SIMD builds' own products instead of BLAS; 8-dim heads on
-    /// any token count that is a multiple of 8 (16, 64, 144, 256) likewise in both SIMD builds, reading the
-    /// bias from the reversed table when the window side is a multiple of 8.
+    /// Plain, shifted (masked) and whole-grid windows, one and several heads; window rows of 16, 64, 36
+    /// (the softmax's 16-lane max has a scalar tail) and 9 tokens (scalar only), and 144 and 256. 16-dim heads
+    /// on 16, 64 and 256 tokens go through the SIMD builds' row-block kernel instead of BLAS, reading the bias
+    /// from the reversed table on 16x16 windows; 8-dim heads on any token count that is a multiple of 8
+    /// (16, 64, 144, 256) likewise, from the reversed table when the window side is a multiple of 8.
     @Test(arguments: KernelBuild.supported,
           [(16, 16, 8, 1, 4, 0), (16, 16, 8, 2, 4, 2), (24, 16, 12, 3, 8, 4), (4, 4, 8, 2, 8, 4),
            (12, 12, 8, 2, 6, 3), (3, 3, 8, 1, 8, 4),

@@ -18,8 +18,6 @@ void sk_add_layer_norm(float *x, const float *z, float *y, long rows, int c, con
 void sk_gelu(float *x, long n);
 /// x = x >= 0 ? x : slope * x, in place.
 void sk_leaky_relu(float *x, long n, float slope);
-/// y[r, :] = bias for every row (the GEMM then accumulates with beta = 1). bias NULL means zero.
-void sk_fill_rows(float *y, long rows, int c, const float *bias);
 /// y += x (n floats).
 void sk_add(float *y, const float *x, long n);
 /// out (rows, ca + cb) = [a (rows, ca) | b (rows, cb)].
