@@ -1,6 +1,11 @@
-"""Export a SkipatDenoiser to the safetensors weight format the Swift engine loads (DESIGN.md section 4).
+"""Export a SkipatDenoiser to the safetensors weight format the Swift engine loads (docs/design.md).
 
     python3 Scripts/export.py Scripts/training/quality.resume.pt out.safetensors
+    python3 Scripts/export.py Scripts/training/quality.best.safetensors --bundle quality
+
+The second form is the only way bundled weights change: it names the checkpoint (a resume file or a
+candidate weight file written by train.py) and the preset whose file under
+Sources/DenoiseModels/Weights it replaces.
 
 Tensor names are the PyTorch module names, unchanged. Layouts are rewritten here, once, for the
 channel-last engine (the Swift loader maps names and shapes 1:1 and never transposes):
@@ -70,17 +75,42 @@ def load_engine_weights(path: Path) -> SkipatDenoiser:
     return model.eval()
 
 
+BUNDLED = Path(__file__).resolve().parent.parent / "Sources" / "DenoiseModels" / "Weights"
+
+
+def load_checkpoint(path: Path, raw: bool) -> tuple[SkipatDenoiser, dict[str, str]]:
+    """A model and its metadata from a train.py resume file (EMA weights unless `raw`) or a weight file."""
+    if path.suffix == ".safetensors":
+        from safetensors import safe_open
+        with safe_open(str(path), framework="pt") as f:
+            meta = dict(f.metadata())
+        return load_engine_weights(path), meta
+    preset = path.name.split(".")[0]
+    state = torch.load(path, map_location="cpu")
+    model = SkipatDenoiser(PRESETS[preset])
+    model.load_state_dict({k: v.float() for k, v in state["model" if raw else "ema"].items()})
+    return model, {"preset": preset, "train_step": str(state["step"])}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("resume", type=Path, help="a <preset>.resume.pt written by train.py")
-    ap.add_argument("out", type=Path)
-    ap.add_argument("--raw", action="store_true", help="export the raw weights instead of the EMA")
+    ap.add_argument("checkpoint", type=Path, help="a <preset>.resume.pt or a candidate .safetensors from train.py")
+    ap.add_argument("out", type=Path, nargs="?", help="output weight file (or --bundle)")
+    ap.add_argument("--bundle", metavar="PRESET", help="replace the bundled weights of PRESET")
+    ap.add_argument("--raw", action="store_true", help="from a resume file, the raw weights instead of the EMA")
     args = ap.parse_args()
-    preset = args.resume.name.split(".")[0]
-    state = torch.load(args.resume, map_location="cpu")
-    model = SkipatDenoiser(PRESETS[preset])
-    model.load_state_dict({k: v.float() for k, v in state["model" if args.raw else "ema"].items()})
-    export_safetensors(model, args.out, {"preset": preset, "train_step": str(state["step"])})
+    if (args.out is None) == (args.bundle is None):
+        ap.error("give either an output file or --bundle PRESET")
+    model, meta = load_checkpoint(args.checkpoint, args.raw)
+    if args.bundle is not None:
+        if args.bundle not in PRESETS or meta.get("preset") != args.bundle:
+            ap.error(f"{args.checkpoint} holds preset {meta.get('preset')!r}, not {args.bundle!r}")
+        if model.cfg != PRESETS[args.bundle]:
+            ap.error(f"{args.checkpoint}: its config differs from preset {args.bundle}'s")
+    out = args.out or BUNDLED / f"{args.bundle}.safetensors"
+    extra = {k: v for k, v in meta.items() if k not in ("format", "format_version", "config")}
+    export_safetensors(model, out, extra)
+    print(f"{out}: preset {extra.get('preset')}, step {extra.get('train_step')}")
 
 
 if __name__ == "__main__":

@@ -12,8 +12,9 @@ def estimate(img: np.ndarray, p: int = 8, max_patches: int = 60000) -> float:
     """Chen et al. (ICCV 2015) as in NoiseEstimator.swift: img (H, W, C) on the 0-255 scale."""
     h, w, _ = img.shape
     step = max(1, int(np.ceil(np.sqrt((w - p + 1) * (h - p + 1) / max_patches))))
-    patches = np.stack([img[y:y + p, x:x + p, :].transpose(2, 0, 1).ravel()
-                        for y in range(0, h - p + 1, step) for x in range(0, w - p + 1, step)]).astype(np.float64)
+    # (ny, nx, C, p, p) views in the Swift estimator's order: channel, row, column within a patch
+    windows = np.lib.stride_tricks.sliding_window_view(img, (p, p), axis=(0, 1))[::step, ::step]
+    patches = windows.reshape(-1, windows.shape[2] * p * p).astype(np.float64)
     patches -= patches.mean(0)
     lam = np.sort(np.linalg.eigvalsh(patches.T @ patches / len(patches)))
     for size in range(len(lam), 0, -1):

@@ -3,7 +3,8 @@
     python3 Scripts/profile_train_step.py --preset quality --threads 1
 
 Runs train.py's own optimisation step (loss, gradient clipping, AdamW) on batches drawn as the trainer
-draws them (the preset's crops of the training images, AWGN, a share of gray crops), and prints the operators that take most of the step's CPU time (torch.profiler, self time).
+draws them (training_data.training_batch with the preset's crops and noise mix), times drawing a batch
+too, and prints the operators that take most of the step's CPU time (torch.profiler, self time).
 A benchmark, not a test: nothing is trained or saved.
 """
 from __future__ import annotations
@@ -14,12 +15,14 @@ import statistics
 import time
 from pathlib import Path
 
+import numpy as np
 import torch
 from torch.profiler import ProfilerActivity, profile
 
+from real_pairs import sidd_training_pairs
 from skipat_model import PRESETS, SkipatDenoiser
-from train import (DATA, GRAY_FRACTION, MAX_SIGMA, RECIPES, awgn_batch, load_training_images, make_optimizer,
-                   optimisation_step)
+from train import DATA, RECIPES, load_real_pairs, make_optimizer, optimisation_step
+from training_data import load_folders, training_batch
 
 
 def seconds_per_step(model, opt, batches) -> list[float]:
@@ -41,11 +44,14 @@ def main():
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    rng = random.Random(0)
+    rng, np_rng = random.Random(0), np.random.default_rng(0)
     recipe = RECIPES[args.preset]
-    images = load_training_images(args.data, downscale_jpeg=False)
-    batches = [awgn_batch(images, recipe["batch"], recipe["crop"], MAX_SIGMA, GRAY_FRACTION, rng)
+    folders = load_folders(args.data)
+    pairs = load_real_pairs(sidd_training_pairs(args.data)) if recipe["mix"].get("sidd", 0) > 0 else []
+    t = time.perf_counter()
+    batches = [training_batch(recipe["mix"], folders, pairs, recipe["batch"], recipe["crop"], rng, np_rng)
                for _ in range(args.steps + 1)]
+    print(f"drawing a batch: {(time.perf_counter() - t) / len(batches):.3f} s (noise mix {recipe['mix']})")
 
     model = SkipatDenoiser(PRESETS[args.preset]).train()
     opt = make_optimizer(model)

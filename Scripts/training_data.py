@@ -1,0 +1,120 @@
+"""The training mix: which clean images, how often each folder is drawn, and which noise each crop gets.
+
+Folders under <data>/train (../shared/data by default) and their sampling weights are in FOLDERS; the
+share of each kind of noisy input is in NOISE_MIX (per recipe, see train.py). The degradations
+themselves and their parameter ranges live in degradations.py. Nothing under val/ is read here.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from degradations import RANGES, add_awgn, add_camera_noise, augment_color
+from noise_level import fine_and_coarse, model_sigma
+
+# folder under train/ -> (sampling weight, 2x area downscale). bsds432 is saved as 4:2:0 JPEG: its
+# chroma has half the resolution of its luma, and a model trained on it never sees a sharp colour edge;
+# a 2x area downscale makes its chroma as sharp as its luma. The other folders are 4:4:4.
+FOLDERS = {
+    "color/bsds432": (0.20, True),
+    "color/cq100": (0.20, False),
+    "color/urban100-half": (0.20, False),
+    "color/wallpapers": (0.10, False),
+    "color/wikipedia30": (0.10, False),
+    "color/skimage": (0.05, False),
+    "video": (0.075, False),                  # Vimeo-90K frames (png)
+    "video-seq/demo416x240": (0.075, False),
+}
+
+# Share of crops per kind of noisy input (the recipes in train.py pick one).
+NOISE_MIX_BLIND_DEFAULT = {"awgn": 0.30, "awgn_clipped": 0.20, "camera": 0.35, "sidd": 0.15}
+NOISE_MIX_SIDD = {"awgn": 0.25, "sidd": 0.75}
+GRAY_SHARE = 0.1  # of AWGN crops made gray: gray pictures reach the model as three equal planes
+
+
+@dataclass
+class Folder:
+    name: str
+    weight: float
+    images: list  # (H, W, 3) uint8
+
+
+def load_folders(data: Path) -> list[Folder]:
+    """Every folder of FOLDERS that exists under data/train, its images as (H, W, 3) uint8."""
+    folders = []
+    for name, (weight, downscale) in FOLDERS.items():
+        files = sorted(p for p in (data / "train" / name).rglob("*") if p.suffix.lower() in (".png", ".jpg"))
+        images = []
+        for path in files:
+            im = Image.open(path).convert("RGB")
+            if downscale:
+                im = im.resize((im.width // 2, im.height // 2), Image.BOX)
+            images.append(np.asarray(im))
+        if images:
+            folders.append(Folder(name, weight, images))
+    if not folders:
+        raise SystemExit(f"no training images under {data / 'train'}")
+    return folders
+
+
+def blind_sigma(noisy: np.ndarray) -> float:
+    """The level blind mode gives the model for this (H, W, 3) [0, 1] image (noise_level.py)."""
+    return model_sigma(*fine_and_coarse(noisy * 255.0))
+
+
+def geometric(patch: np.ndarray, flip: bool, turns: int) -> np.ndarray:
+    return np.rot90(patch[:, ::-1] if flip else patch, turns)
+
+
+def random_crop(folders: list[Folder], crop: int, rng: random.Random) -> np.ndarray:
+    """(crop, crop, 3) float64 in [0, 1]: a folder by weight, an image in it, a crop, flip and rotation."""
+    folder = rng.choices(folders, weights=[f.weight for f in folders])[0]
+    im = folder.images[rng.randrange(len(folder.images))]
+    while im.shape[0] < crop or im.shape[1] < crop:
+        im = folder.images[rng.randrange(len(folder.images))]
+    y, x = rng.randrange(im.shape[0] - crop + 1), rng.randrange(im.shape[1] - crop + 1)
+    return geometric(im[y:y + crop, x:x + crop], rng.random() < 0.5, rng.randrange(4)) / 255.0
+
+
+def sidd_crop(pairs, crop: int, rng: random.Random) -> tuple[np.ndarray, np.ndarray, float]:
+    """(noisy, clean) (crop, crop, 3) in [0, 1] from one real pair, same crop and augmentation, and the
+    pair's blind level."""
+    noisy, clean, sigma = pairs[rng.randrange(len(pairs))]
+    y, x = rng.randrange(noisy.shape[0] - crop + 1), rng.randrange(noisy.shape[1] - crop + 1)
+    flip, turns = rng.random() < 0.5, rng.randrange(4)
+    return (geometric(noisy[y:y + crop, x:x + crop], flip, turns) / 255.0,
+            geometric(clean[y:y + crop, x:x + crop], flip, turns) / 255.0, sigma)
+
+
+def noisy_crop(kind: str, folders, pairs, crop: int, rng: random.Random, np_rng: np.random.Generator):
+    """-> noisy, clean (crop, crop, 3) and the sigma (0-255) the model is given for this crop."""
+    if kind == "sidd":
+        return sidd_crop(pairs, crop, rng)
+    clean = augment_color(random_crop(folders, crop, rng), rng)
+    if kind == "camera":
+        noisy = add_camera_noise(clean, rng, np_rng)
+        return noisy, clean, blind_sigma(noisy)
+    sigma = rng.uniform(*RANGES["awgn_sigma"])
+    gray = rng.random() < GRAY_SHARE
+    if gray:
+        clean = np.repeat(clean.mean(axis=2, keepdims=True), 3, axis=2)
+    return add_awgn(clean, sigma, kind == "awgn_clipped", np_rng, same_in_every_channel=gray), clean, sigma
+
+
+def training_batch(mix: dict[str, float], folders, pairs, batch: int, crop: int, rng: random.Random,
+                   np_rng: np.random.Generator):
+    """-> noisy, clean (B, 3, crop, crop) float32 and sigma (B,) on the 0-255 scale, one noise kind per
+    crop drawn from `mix`."""
+    kinds = rng.choices(list(mix), weights=list(mix.values()), k=batch)
+    noisy = np.empty((batch, crop, crop, 3), np.float32)
+    clean = np.empty_like(noisy)
+    sigma = torch.empty(batch)
+    for b, kind in enumerate(kinds):
+        noisy[b], clean[b], sigma[b] = noisy_crop(kind, folders, pairs, crop, rng, np_rng)
+    as_tensor = lambda a: torch.from_numpy(a).permute(0, 3, 1, 2).contiguous()  # noqa: E731
+    return as_tensor(noisy), as_tensor(clean), sigma

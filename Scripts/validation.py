@@ -1,0 +1,96 @@
+"""Validation during training over several distributions at once, so that a checkpoint is chosen by
+photographs in general and not by the set it was tuned on.
+
+Sets under <data>/val (measured only, never trained on):
+- CBSD68, CQ12, Urban12: the first `count` images of each, seeded AWGN (not clipped) at sigma 15, 25
+  and 50, the model given the true sigma; the set's score is the mean over images and sigmas;
+- SIDD (the 11 validation blocks) and PolyU (the first `count` pairs): real camera noise, the model
+  given the blind level (as `denoise` with no --sigma).
+PSNR is measured after rounding the output to 8 bits, as the Swift evaluator does. The checkpoint
+score is the plain mean of the set scores, so every set weighs the same.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from noise_level import fine_and_coarse, model_sigma
+from real_pairs import polyu_pairs, sidd_validation_pairs
+from skipat_model import denoise_full
+
+AWGN_SETS = {"cbsd68": "CBSD68", "cq12": "CQ12", "urban12": "Urban12"}
+AWGN_SIGMAS = (15.0, 25.0, 50.0)
+
+
+def psnr_uint8(out: torch.Tensor, clean: np.ndarray) -> float:
+    """PSNR (data range 255) of (3, H, W) output in [0, 1] after rounding to 8 bits, against (H, W, 3) uint8."""
+    q = (out.clamp(0, 1) * 255.0).round().permute(1, 2, 0).numpy().astype(np.float64)
+    mse = np.mean((q - clean.astype(np.float64)) ** 2)
+    return 10 * math.log10(255.0 ** 2 / mse)
+
+
+def as_batch(image: np.ndarray) -> torch.Tensor:
+    """(H, W, 3) uint8 -> (1, 3, H, W) float in [0, 1]."""
+    return torch.from_numpy(image.copy()).permute(2, 0, 1)[None].float() / 255.0
+
+
+def read_rgb(path: Path) -> np.ndarray:
+    return np.asarray(Image.open(path).convert("RGB"))
+
+
+def awgn_cases(images: list[np.ndarray], sigmas=AWGN_SIGMAS, seed: int = 0):
+    """(noisy (1, 3, H, W), clean (H, W, 3) uint8, sigma) per image and sigma: seeded AWGN, not clipped."""
+    gen = torch.Generator().manual_seed(seed)
+    cases = []
+    for sigma in sigmas:
+        for im in images:
+            clean = as_batch(im)
+            cases.append((clean + torch.randn(clean.shape, generator=gen) * sigma / 255.0, im, sigma))
+    return cases
+
+
+def real_cases(pairs: list[tuple[Path, Path]]):
+    """(noisy, clean, blind sigma) per real pair: the level blind mode would give the model."""
+    cases = []
+    for noisy_path, clean_path in pairs:
+        noisy = read_rgb(noisy_path)
+        cases.append((as_batch(noisy), read_rgb(clean_path), model_sigma(*fine_and_coarse(noisy))))
+    return cases
+
+
+def validation_sets(data: Path, count: int) -> dict[str, list]:
+    """name -> cases, for every set present under data/val."""
+    sets = {}
+    for name, folder in AWGN_SETS.items():
+        files = sorted(p for p in (data / "val" / folder).glob("*") if p.suffix.lower() in (".png", ".jpg"))[:count]
+        if files:
+            sets[name] = awgn_cases([read_rgb(p) for p in files])
+    sidd = sidd_validation_pairs(data)
+    if sidd:
+        sets["sidd"] = real_cases(sidd)
+    polyu = polyu_pairs(data)[:count]
+    if polyu:
+        sets["polyu"] = real_cases(polyu)
+    if not sets:
+        raise SystemExit(f"no validation sets under {data / 'val'}")
+    return sets
+
+
+@torch.no_grad()
+def validate(model, cases) -> float:
+    """Mean PSNR over (noisy (1, 3, H, W), clean (H, W, 3) uint8, sigma) cases, whole images."""
+    model.eval()
+    scores = [psnr_uint8(denoise_full(model, noisy, sigma)[0], clean) for noisy, clean, sigma in cases]
+    model.train()
+    return float(np.mean(scores))
+
+
+def validate_all(model, sets: dict[str, list]) -> dict[str, float]:
+    """name -> mean PSNR per set, and "score": the mean over the sets."""
+    result = {name: validate(model, cases) for name, cases in sets.items()}
+    result["score"] = float(np.mean(list(result.values())))
+    return result
