@@ -8,12 +8,17 @@ import Glibc
 /// Writes an output through a temporary file in the same folder, renamed into place only on success.
 /// On an error, SIGINT or SIGTERM the temporary file is removed, so no partial output ever remains.
 public enum AtomicOutput {
-    /// Runs `write` with a temporary path (same folder and extension as `path`), then renames it to `path`.
-    public static func write(to path: String, _ write: (String) throws -> Void) throws {
+    /// Where `write(to:)` writes first: a hidden file beside `path`, same extension, named for this process.
+    public static func temporaryPath(for path: String) -> String {
         let url = URL(fileURLWithPath: path)
         let ext = url.pathExtension.isEmpty ? "" : "." + url.pathExtension
-        let temporary = url.deletingLastPathComponent()
+        return url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.deletingPathExtension().lastPathComponent).partial-\(getpid())\(ext)").path
+    }
+
+    /// Runs `write` with a temporary path (same folder and extension as `path`), then renames it to `path`.
+    public static func write(to path: String, _ write: (String) throws -> Void) throws {
+        let temporary = temporaryPath(for: path)
         InterruptCleanup.arm(temporary)
         defer { InterruptCleanup.disarm() }
         do {

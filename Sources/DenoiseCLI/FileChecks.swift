@@ -1,17 +1,36 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Checks made before any work, so that bad paths fail fast with a clear line.
 public enum FileChecks {
-    /// The input must exist, be a regular file and not be empty.
+    /// Longest file name (one path component) the file systems people use accept (NAME_MAX).
+    static let maxNameBytes = 255
+
+    /// The input must exist, be a regular file (a link to one is fine) and not be empty; each failure
+    /// names what the path really is.
     public static func input(_ path: String) throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ToolError(path, "no such file")
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            switch errno {
+            case ENOENT: throw ToolError(path, lstat(path, &info) == 0 ? "broken symbolic link" : "no such file")
+            case ELOOP: throw ToolError(path, "symbolic link loop")
+            case EACCES: throw ToolError(path, "permission denied")
+            case ENAMETOOLONG: throw ToolError(path, "file name too long")
+            default: throw ToolError(path, String(cString: strerror(errno)))
+            }
         }
-        guard !isDirectory.boolValue else { throw ToolError(path, "is a directory, not a file") }
-        guard FileManager.default.isReadableFile(atPath: path) else { throw ToolError(path, "is not readable") }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
-        guard size > 0 else { throw ToolError(path, "file is empty") }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw ToolError(path, "is a directory, not a file")
+        case S_IFIFO: throw ToolError(path, "is a FIFO (named pipe), not a regular file")
+        case S_IFCHR, S_IFBLK: throw ToolError(path, "is a device, not a regular file")
+        case S_IFSOCK: throw ToolError(path, "is a socket, not a regular file")
+        default: throw ToolError(path, "is not a regular file")
+        }
+        guard access(path, R_OK) == 0 else { throw ToolError(path, "is not readable") }
+        guard info.st_size > 0 else { throw ToolError(path, "file is empty") }
     }
 
     /// The output must not be the input, not silently replace a file (unless `force`), and its folder
@@ -25,6 +44,13 @@ public enum FileChecks {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
             if isDirectory.boolValue { throw ToolError(path, "is a directory, not a file") }
             if !force { throw ToolError(path, "already exists (use --force to overwrite it)") }
+        }
+        // The temporary name is longer than the output's: check both before any work is done.
+        let nameBytes = URL(fileURLWithPath: path).lastPathComponent.utf8.count
+        let temporaryBytes = URL(fileURLWithPath: AtomicOutput.temporaryPath(for: path)).lastPathComponent.utf8.count
+        if max(nameBytes, temporaryBytes) > maxNameBytes {
+            throw ToolError(path, "file name is \(nameBytes) bytes; with the temporary name's \(temporaryBytes - nameBytes) "
+                            + "extra bytes it must stay within \(maxNameBytes)")
         }
         let folder = resolved.deletingLastPathComponent().path
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {

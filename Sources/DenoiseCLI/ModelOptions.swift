@@ -10,7 +10,8 @@ public struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: modelHelp)
     public var model: String?
 
-    @Option(name: .long, help: "Noise level on the 0-255 scale; default: estimated from the input (blind).")
+    // .unconditional: `--sigma -3` reaches the range check instead of reading as a missing value.
+    @Option(name: .long, parsing: .unconditional, help: "Noise level on the 0-255 scale; default: estimated from the input (blind).")
     public var sigma: Float?
 
     @OptionGroup public var pipeline: PipelineOptions

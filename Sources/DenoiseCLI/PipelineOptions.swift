@@ -7,8 +7,8 @@ public struct PipelineOptions: ParsableArguments {
     @Option(name: .long, help: "Tile side in pixels (a multiple of the model's window x 2^levels).")
     public var tile: Int = Denoiser.defaultTileSize
 
-    @Option(name: .long, help: "Overlap between neighbouring tiles in pixels.")
-    public var overlap: Int = Denoiser.defaultOverlap
+    @Option(name: .long, help: "Overlap between neighbouring tiles in pixels, below half the tile (default: \(Denoiser.defaultOverlap), or a quarter of a smaller --tile).")
+    public var overlap: Int?
 
     @Option(name: .long, help: "Worker threads (default: all cores).")
     public var threads: Int?
@@ -21,12 +21,18 @@ public struct PipelineOptions: ParsableArguments {
     /// Range checks, reported as one line (ArgumentParser's ValidationError would add the usage text).
     public func check() throws {
         if tile < 8 || tile > 1024 { throw ToolError("--tile \(tile)", "out of range (8 to 1024)") }
-        if overlap < 0 || overlap >= tile { throw ToolError("--overlap \(overlap)", "must be at least 0 and below --tile") }
+        // Tiles advance by tile - overlap: an overlap near the tile would multiply the work without bound.
+        if let overlap, overlap < 0 || 2 * overlap >= tile {
+            throw ToolError("--overlap \(overlap)", "must be at least 0 and below half of --tile \(tile)")
+        }
         if let threads, threads < 1 || threads > 256 { throw ToolError("--threads \(threads)", "out of range (1 to 256)") }
     }
 
+    /// The overlap in use: the one given, else the default, reduced for small tiles so it stays below half.
+    public var effectiveOverlap: Int { overlap ?? min(Denoiser.defaultOverlap, tile / 4) }
+
     /// The tiled pipeline around `model`.
     public func makeDenoiser(model: SkipatDenoiser) throws -> Denoiser {
-        try Denoiser(model: model, tileSize: tile, overlap: overlap, threads: threads, selfEnsemble: selfEnsemble)
+        try Denoiser(model: model, tileSize: tile, overlap: effectiveOverlap, threads: threads, selfEnsemble: selfEnsemble)
     }
 }

@@ -33,9 +33,14 @@ public enum ModelCatalog {
                 ? "bundled weights are missing from this build (reinstall, or train and export them with Scripts/train.py)"
                 : "unknown model: not a file and not one of the presets \(presets.joined(separator: ", "))")
         }
+        let type = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.type] as? FileAttributeType
+        guard type == .typeRegular else {
+            throw ModelLoadError(model: url.path, problem: "not a regular file (a weight file is a .safetensors file)")
+        }
         let bytes: Data
         do {
-            bytes = try Data(contentsOf: url)
+            // Mapped, not read: the loader checks the header against the file's size before touching the data.
+            bytes = try Data(contentsOf: url, options: .alwaysMapped)
         } catch {
             throw ModelLoadError(model: url.path, problem: "cannot read the weight file")
         }

@@ -73,12 +73,41 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     /// True when no block uses Phi (the attention-everywhere baseline).
     public var isBaseline: Bool { phiBlocks.isEmpty }
 
+    /// The ranges a weight file's config must lie in. A file from anywhere is checked against them before
+    /// anything is allocated: they hold every model this project trains with room to grow, and keep every
+    /// size computed from them (channels << levels, window * window, the tile workspaces) far from overflow.
+    public enum Limits {
+        public static let width = 1...256
+        public static let levels = 1...6
+        public static let depth = 1...16
+        public static let window = 1...64
+        public static let ratio = 1...16           // mlp_ratio and phi_ratio
+        public static let bottleneckChannels = 4096 // width << levels
+        /// Multiply-accumulates per pixel: 60x the `quality` preset (163 k).
+        public static let macsPerPixel = 10_000_000.0
+    }
+
     /// A description of what is wrong, or nil when the config can be built.
     public var problem: String? {
-        if width < 1 || levels < 1 || levels > 6 || depth < 1 || window < 1 { return "sizes out of range" }
+        func outside(_ name: String, _ value: Int, _ range: ClosedRange<Int>) -> String? {
+            range.contains(value) ? nil : "\(name) \(value) outside \(range.lowerBound)...\(range.upperBound)"
+        }
+        if let problem = outside("width", width, Limits.width) ?? outside("levels", levels, Limits.levels)
+            ?? outside("depth", depth, Limits.depth) ?? outside("window", window, Limits.window)
+            ?? outside("mlp_ratio", mlpRatio, Limits.ratio) ?? outside("phi_ratio", phiRatio, Limits.ratio)
+            ?? outside("phi_kernel", phiKernel, 1...DepthwiseConv.maxKernel) {
+            return problem
+        }
+        if phiKernel % 2 == 0 { return "phi_kernel \(phiKernel) is even (must be odd)" }
         if inChannels != 4 || outChannels != 3 { return "expects 4 input and 3 output channels" }
-        if mlpRatio < 1 || phiRatio < 1 || phiKernel < 1 || phiKernel % 2 == 0 || phiKernel > DepthwiseConv.maxKernel { return "bad LeFF/Phi sizes" }
+        if width << levels > Limits.bottleneckChannels {
+            return "width \(width) << levels \(levels) = \(width << levels) channels, above \(Limits.bottleneckChannels)"
+        }
         if let j = phiBlocks.first(where: { $0 < 1 || $0 >= depth }) { return "phi block \(j) outside 1..<\(depth)" }
+        if Set(phiBlocks).count != phiBlocks.count { return "phi_blocks \(phiBlocks) repeats a block" }
+        if macsPerPixel > Limits.macsPerPixel {
+            return "the model costs \(Int(macsPerPixel)) multiply-adds per pixel, above the limit \(Int(Limits.macsPerPixel))"
+        }
         return nil
     }
 }

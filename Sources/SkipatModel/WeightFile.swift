@@ -1,10 +1,13 @@
 import Engine
 import Foundation
 
-/// A parsed safetensors file held in memory: tensor table checked against the data section.
+/// A parsed safetensors file: its tensor table, checked against the data section before any tensor is read.
 ///
 /// Layout: 8-byte little-endian header length N, N bytes of JSON {name: {dtype, shape, data_offsets}}
 /// plus an optional `__metadata__` string map; then the raw little-endian data. Only F32 is accepted.
+/// Nothing in the header is trusted: every size is computed with overflow checks and must fit the bytes
+/// actually given, and the data section must be exactly what the tensors span. Callers that read files
+/// memory-map them, so a huge or sparse file costs nothing until a checked tensor is copied out.
 public struct SafetensorsArchive: Sendable {
     /// Headers above this are treated as corrupt rather than parsed.
     static let maxHeaderBytes = 16 << 20
@@ -17,13 +20,26 @@ public struct SafetensorsArchive: Sendable {
     public let source: String
     public let metadata: [String: String]
     let entries: [String: Entry]
-    let data: Data  // the data section only
+    let bytes: Data      // the whole file
+    let dataStart: Int   // offset of the data section in `bytes`
+
+    /// Bytes of an F32 tensor of `shape`, or nil when a dimension is negative or the product overflows.
+    static func byteCount(of shape: [Int]) -> Int? {
+        var count = 4
+        for dimension in shape {
+            guard dimension >= 0 else { return nil }
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            if overflow { return nil }
+            count = product
+        }
+        return count
+    }
 
     /// `source` only names the file in error messages: the engine never opens paths.
     public init(bytes: Data, source: String) throws {
         self.source = source
         func fail(_ problem: String) -> WeightFileError { WeightFileError(file: source, problem: problem) }
-        let bytes = Data(bytes)  // rebase indices at 0
+        let bytes = bytes.startIndex == 0 ? bytes : Data(bytes)  // indices from 0 (a slice is copied once)
         guard bytes.count >= 8 else { throw fail("file is \(bytes.count) bytes, too short for a safetensors header") }
         let headerLength = bytes.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
         guard headerLength <= UInt64(Self.maxHeaderBytes), headerLength <= UInt64(bytes.count - 8) else {
@@ -33,24 +49,32 @@ public struct SafetensorsArchive: Sendable {
         guard let json = (try? JSONSerialization.jsonObject(with: bytes.subdata(in: 8..<headerEnd))) as? [String: Any] else {
             throw fail("header is not valid JSON")
         }
-        let data = bytes.subdata(in: headerEnd..<bytes.count)
+        let dataCount = bytes.count - headerEnd
         var entries: [String: Entry] = [:]
+        var spanned = 0
         for (name, value) in json where name != "__metadata__" {
             guard let info = value as? [String: Any], let dtype = info["dtype"] as? String,
                   let shape = info["shape"] as? [Int], let offsets = info["data_offsets"] as? [Int], offsets.count == 2 else {
                 throw fail("tensor '\(name)' has a malformed header entry")
             }
             guard dtype == "F32" else { throw fail("tensor '\(name)' has dtype \(dtype), expected F32") }
-            guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= data.count else {
-                throw fail("tensor '\(name)' data offsets \(offsets) lie outside the \(data.count)-byte data section")
+            guard offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= dataCount else {
+                throw fail("tensor '\(name)' data offsets \(offsets) lie outside the \(dataCount)-byte data section")
             }
-            guard offsets[1] - offsets[0] == shape.reduce(4, *) else {
-                throw fail("tensor '\(name)' spans \(offsets[1] - offsets[0]) bytes but shape \(shape) needs \(shape.reduce(4, *))")
+            guard let needed = Self.byteCount(of: shape), needed <= dataCount else {
+                throw fail("tensor '\(name)' has shape \(shape), larger than the \(dataCount)-byte data section")
+            }
+            guard offsets[1] - offsets[0] == needed else {
+                throw fail("tensor '\(name)' spans \(offsets[1] - offsets[0]) bytes but shape \(shape) needs \(needed)")
             }
             entries[name] = Entry(shape: shape, range: offsets[0]..<offsets[1])
+            spanned = max(spanned, offsets[1])
+        }
+        guard spanned == dataCount else {
+            throw fail("data section is \(dataCount) bytes but its tensors span \(spanned): the file is padded or damaged")
         }
         self.metadata = json["__metadata__"] as? [String: String] ?? [:]
-        (self.entries, self.data) = (entries, data)
+        (self.entries, self.bytes, self.dataStart) = (entries, bytes, headerEnd)
     }
 
     public var tensorNames: [String] { entries.keys.sorted() }
@@ -65,11 +89,16 @@ public struct SafetensorsArchive: Sendable {
         if let shape, entry.shape != shape {
             throw WeightFileError(file: source, problem: "tensor '\(name)' has shape \(entry.shape), expected \(shape)")
         }
-        var values = [Float](repeating: 0, count: entry.shape.reduce(1, *))
-        _ = values.withUnsafeMutableBytes { data.copyBytes(to: $0, from: entry.range) }
+        var values = [Float](repeating: 0, count: entry.range.count / 4)
+        let range = (dataStart + entry.range.lowerBound)..<(dataStart + entry.range.upperBound)
+        _ = values.withUnsafeMutableBytes { bytes.copyBytes(to: $0, from: range) }
         #if _endian(big)
         values = values.map { Float(bitPattern: UInt32(littleEndian: $0.bitPattern)) }
         #endif
+        // A NaN or infinite weight turns every output black: refuse it here, by name.
+        if let index = values.firstIndex(where: { !$0.isFinite }) {
+            throw WeightFileError(file: source, problem: "tensor '\(name)' holds a non-finite value (\(values[index])) at element \(index)")
+        }
         return Tensor(shape: entry.shape, storage: values)
     }
 }

@@ -41,7 +41,7 @@ struct EvalOptions: ParsableArguments {
         evaluator.maxPixels = maxImagePixels
         evaluator.log = { printStatus($0) }
         evaluator.writeImage = { image, path in try AtomicOutput.write(to: path) { try PNGCodec.write(image, to: $0) } }
-        printStatus("model \(self.model) (sha256 \(evaluator.model.sha256.prefix(12))...), tiles \(pipeline.tile)/\(pipeline.overlap), "
+        printStatus("model \(self.model) (sha256 \(evaluator.model.sha256.prefix(12))...), tiles \(pipeline.tile)/\(pipeline.effectiveOverlap), "
                     + "\(denoiser.processor.threads) threads" + (pipeline.selfEnsemble ? ", x8 self-ensemble" : "") + (shard == .all ? "" : ", shard \(shard)"))
         return evaluator
     }

@@ -88,9 +88,9 @@ import Testing
         let (w, h) = (2000, 2000)
         try PNGCodec.write(StoredImage(width: w, height: h, layout: PixelLayout(channels: .rgb, bitDepth: 8),
                                        samples: (0..<(w * h * 3)).map { UInt16($0 % 251) }), to: big)
-        // 32-pixel tiles overlapping by 16 on one thread: ~15,000 tiles, far longer than the 1 s we wait.
+        // 32-pixel tiles overlapping by 12 on one thread: ~10,000 tiles, far longer than the 1 s we wait.
         let result = try ToolRunner.run("denoise", [big, folder.appendingPathComponent("out.png").path, "--sigma", "5",
-                                                    "--tile", "32", "--overlap", "16", "--threads", "1"] + model,
+                                                    "--tile", "32", "--overlap", "12", "--threads", "1"] + model,
                                         interruptAfter: 1)
         #expect(result.status == 128 + SIGINT, "the run was interrupted: \(result.stderr)")
         #expect(ToolRunner.contents(folder) == ["big.png"])
@@ -99,7 +99,7 @@ import Testing
 
 /// Every bad input gets one line on stderr naming the file and the problem, a non-zero exit, no output.
 @Suite struct DenoiseErrorTests {
-    enum Input { case missing, directory, bytes(Data), sample(String) }
+    enum Input { case missing, directory, fifo, symlinkLoop, bytes(Data), sample(String) }
 
     static let png = try! Data(contentsOf: URL(fileURLWithPath: ToolRunner.sample("astronaut-clean.png")))
     static var badCRC: Data { var d = png; d[d.count / 2] ^= 0xFF; return d }
@@ -123,6 +123,12 @@ import Testing
         ("corrupt weights", .sample("camera-noisy-s25.png"), ["--model", "WEIGHTS"], "header length"),
         ("sigma out of range", .sample("camera-noisy-s25.png"), ["--sigma", "300"], "out of range"),
         ("negative sigma", .sample("camera-noisy-s25.png"), ["--sigma=-4"], "out of range"),
+        ("negative sigma as its own word", .sample("camera-noisy-s25.png"), ["--sigma", "-3", "--model", ToolRunner.fixtureModel],
+         "--sigma -3.0: out of range"),
+        ("overlap near the tile", .sample("camera-noisy-s25.png"), ["--tile", "32", "--overlap", "30", "--model", ToolRunner.fixtureModel],
+         "--overlap 30: must be at least 0 and below half of --tile 32"),
+        ("FIFO", .fifo, [], "is a FIFO (named pipe), not a regular file"),
+        ("symbolic link loop", .symlinkLoop, [], "symbolic link loop"),
     ]
 
     @Test(arguments: cases.map(\.0))
@@ -138,6 +144,10 @@ import Testing
         case .bytes(let data): input = folder.appendingPathComponent("in.png").path
             try data.write(to: URL(fileURLWithPath: input))
         case .sample(let sample): input = ToolRunner.sample(sample)
+        case .fifo: input = folder.appendingPathComponent("pipe.png").path
+            #expect(mkfifo(input, 0o600) == 0)
+        case .symlinkLoop: input = folder.appendingPathComponent("loop.png").path
+            try FileManager.default.createSymbolicLink(atPath: input, withDestinationPath: input)
         }
         let weights = folder.appendingPathComponent("broken.safetensors").path
         try Data([0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0, 1, 2, 3]).write(to: URL(fileURLWithPath: weights))
@@ -168,5 +178,37 @@ import Testing
         let result = try ToolRunner.run("denoise", [path, path, "--force", "--model", ToolRunner.fixtureModel])
         #expect(result.status != 0 && result.stderr.contains("never overwritten"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Self.png)
+    }
+
+    /// A small --tile alone is not blamed on the overlap the user never gave: the default shrinks with it.
+    @Test func smallTileTakesASmallerDefaultOverlap() throws {
+        let folder = try ToolRunner.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try ToolRunner.run("denoise", [ToolRunner.sample("camera-noisy-s25.png"), folder.appendingPathComponent("out.png").path,
+                                                    "--sigma", "25", "--tile", "16", "--model", ToolRunner.fixtureModel])
+        #expect(!result.stderr.contains("--overlap"), "\(result.stderr)")
+    }
+
+    /// An output name too long for the temporary file fails before any work, naming the output.
+    @Test func outputNameTooLongForTheTemporaryFile() throws {
+        let folder = try ToolRunner.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent(String(repeating: "n", count: 245) + ".png").path
+        let result = try ToolRunner.run("denoise", [ToolRunner.sample("camera-noisy-s25.png"), output, "--model", ToolRunner.fixtureModel])
+        #expect(result.status == 1 && result.stderrLines.count == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("file name is 249 bytes"), "\(result.stderr)")
+        #expect(ToolRunner.contents(folder).isEmpty)
+    }
+
+    /// `--` ends the options, so a file whose name begins with a dash is a file.
+    @Test func fileNamedWithADash() throws {
+        let folder = try ToolRunner.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = folder.appendingPathComponent("-x.png").path, output = folder.appendingPathComponent("-y.png").path
+        try Self.png.write(to: URL(fileURLWithPath: input))
+        let result = try ToolRunner.run("denoise", ["--model", ToolRunner.fixtureModel, "--sigma", "10", "--", "-x.png", "-y.png"],
+                                        directory: folder.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(FileManager.default.fileExists(atPath: output))
     }
 }

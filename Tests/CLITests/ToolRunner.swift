@@ -24,11 +24,13 @@ enum ToolRunner {
         var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
     }
 
-    /// Runs `tool` with `arguments`; with `interruptAfter`, sends SIGINT after that many seconds.
-    static func run(_ tool: String, _ arguments: [String], interruptAfter: Double? = nil) throws -> Result {
+    /// Runs `tool` with `arguments` (in `directory` if given); with `interruptAfter`, sends SIGINT after
+    /// that many seconds.
+    static func run(_ tool: String, _ arguments: [String], interruptAfter: Double? = nil, directory: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = productsFolder.appendingPathComponent(tool)
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let out = Pipe(), err = Pipe()
         (process.standardOutput, process.standardError) = (out, err)
         try process.run()

@@ -104,4 +104,54 @@ import Testing
         bytes += Data("this is not json".utf8) + Data(count: 32)
         #expect(loadError(bytes)?.contains("not valid JSON") == true)
     }
+
+    /// A shape whose element count overflows Int must fail as too large, not trap.
+    @Test func shapeProductOverflow() throws {
+        var parts = try Parts()
+        var entry = parts.header["input_proj.bias"] as! [String: Any]
+        entry["shape"] = [1 << 40, 1 << 40]
+        parts.header["input_proj.bias"] = entry
+        let message = try #require(loadError(parts.bytes))
+        #expect(message.contains("input_proj.bias") && message.contains("larger than"))
+        #expect(SafetensorsArchive.byteCount(of: [1 << 40, 1 << 40]) == nil)
+        #expect(SafetensorsArchive.byteCount(of: [3, 5]) == 60)
+    }
+
+    /// Config values far outside what any model uses are refused by name before anything is allocated.
+    @Test(arguments: [("window", 1 << 40), ("mlp_ratio", 1 << 62), ("phi_ratio", 1 << 50), ("depth", 1_000_000_000),
+                      ("width", 1 << 20), ("levels", 40), ("phi_kernel", 4), ("width", -3)])
+    func hostileConfigValue(field: String, value: Int) throws {
+        var parts = try Parts()
+        var metadata = parts.header["__metadata__"] as! [String: String]
+        var config = try JSONSerialization.jsonObject(with: Data(metadata["config"]!.utf8)) as! [String: Any]
+        config[field] = value
+        metadata["config"] = String(decoding: try JSONSerialization.data(withJSONObject: config), as: UTF8.self)
+        parts.header["__metadata__"] = metadata
+        let message = try #require(loadError(parts.bytes))
+        #expect(message.contains("model config") && message.contains(field), "\(message)")
+    }
+
+    /// A model whose total cost is absurd is refused even when every field alone is in range.
+    @Test func costAboveTheLimit() throws {
+        let config = ModelConfig(width: 256, levels: 4, depth: 16, window: 64, mlpRatio: 16, phiRatio: 16, phiBlocks: [])
+        #expect(config.problem?.contains("above") == true)
+    }
+
+    /// NaN or infinite weights would give a black image: the loader names the tensor instead.
+    @Test(arguments: [Float.nan, Float.infinity])
+    func nonFiniteWeight(value: Float) throws {
+        var parts = try Parts()
+        let entry = parts.header["output_proj.bias"] as! [String: Any]
+        let start = (entry["data_offsets"] as! [Int])[0]
+        withUnsafeBytes(of: value.bitPattern.littleEndian) { parts.data.replaceSubrange(start..<(start + 4), with: $0) }
+        let message = try #require(loadError(parts.bytes))
+        #expect(message.contains("output_proj.bias") && message.contains("non-finite"))
+    }
+
+    /// Bytes after the last tensor mean a damaged or padded file (a 3 GB sparse file among them).
+    @Test func paddedDataSection() throws {
+        var parts = try Parts()
+        parts.data += Data(count: 64)
+        #expect(loadError(parts.bytes)?.contains("padded") == true)
+    }
 }
