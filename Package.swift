@@ -58,6 +58,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        .testTarget(name: "ReadmeExampleTests", dependencies: ["DenoiseKit"]),
         .testTarget(name: "SkipatModelTests", dependencies: ["SkipatModel"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CodecTests", dependencies: ["Codec"], exclude: ["Fixtures"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"], exclude: ["Fixtures"]),

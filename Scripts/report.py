@@ -90,12 +90,11 @@ def write_readme(out, results, published, plot_name, crops):
     lines = ["# Evaluation results", "",
              "Produced by `Scripts/eval_gaussian.sh`, `Scripts/eval_sidd.sh`, `Scripts/eval_davis.sh` (denoise-eval) and "
              "`Scripts/report.py`. Numbers on `shared/data/val` are **validation** numbers, not test scores. "
-             "PSNR (dB, RGB or gray, all pixels) and SSIM are taken on the output rounded to 8 bits (DESIGN.md section 6). "
+             "PSNR (dB, RGB or gray, all pixels) and SSIM are taken on the output rounded to 8 bits (docs/design.md, section 6). "
              "Throughput is CPU time on the machine that ran the evaluation (MP/s: megapixels of input per second of "
-             "denoising; noise estimation included for blind runs). Results come from different sessions' machines "
-             "(an AMD Zen 3 with AVX2 up to session 13, an AMD Zen 5 with AVX-512 and a faster engine build, about "
-             "3-4x the MP/s, for the `quality` results of session 14), so compare throughput only between results "
-             "of one session; the README's speed ratios were measured within single runs.", "",
+             "denoising; noise estimation included for blind runs). Throughput depends on the machine that ran each evaluation (an AMD Zen 3 with AVX2 and an AMD Zen 5 "
+             "with AVX-512 ran these, about 3-4x apart), so compare it only between results of one machine; "
+             "the speed ratios in docs/results.md were measured within single runs.", "",
              "## Our results", "",
              "| result | task | dataset | sigma | model | weights | blind | PSNR | SSIM | MP/s | frames/s | items |",
              "|---|---|---|---:|---|---|---|---:|---:|---:|---:|---|"]

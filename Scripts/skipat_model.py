@@ -1,4 +1,4 @@
-"""PyTorch reference of the SKIPAT restoration transformer (docs: DESIGN.md section 3).
+"""PyTorch reference of the SKIPAT restoration transformer (docs/design.md, section 2).
 
 A U-shaped window-attention transformer (Uformer layout) in which, inside every stage, the blocks
 listed in `phi_blocks` replace window self-attention by SKIPAT's cheap parametric function Phi applied

@@ -178,6 +178,7 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--val-every", type=int, default=500)
     ap.add_argument("--val-images", type=int, default=4, help="images per validation set")
+    ap.add_argument("--val-crop", type=int, default=256, help="validation images are cut to their centre crop")
     ap.add_argument("--save-minutes", type=float, default=10.0)
     ap.add_argument("--stop-after-minutes", type=float, default=1e9)
     ap.add_argument("--stop-step", type=int, default=None,
@@ -233,7 +234,7 @@ def main():
     real_pairs = load_real_pairs(sidd_training_pairs(args.data)) if mix.get("sidd", 0) > 0 else []
     if mix.get("sidd", 0) > 0 and not real_pairs:
         raise SystemExit(f"{args.preset}: the recipe needs the SIDD pairs under {args.data / 'train' / 'real-sidd'}")
-    val_sets = validation_sets(args.data, args.val_images)
+    val_sets = validation_sets(args.data, args.val_images, args.val_crop)
     print(f"{args.preset}: {sum(p.numel() for p in model.parameters())} params; "
           + ", ".join(f"{f.name} {len(f.images)}" for f in folders) + f"; {len(real_pairs)} real pairs; mix {mix}; "
           f"validation {', '.join(f'{k} {len(v)}' for k, v in val_sets.items())}", flush=True)

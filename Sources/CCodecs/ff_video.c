@@ -7,7 +7,7 @@
 #include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
 
-enum { INPUT = CCODECS_FAIL_INPUT, OUTPUT = CCODECS_FAIL_OUTPUT, MAX_WARNINGS = 8, WARNING_LENGTH = 200 };
+enum { INPUT = CCODECS_FAIL_INPUT, OUTPUT = CCODECS_FAIL_OUTPUT, MAX_WARNINGS = 8, WARNING_LENGTH = 200, MAX_LOST_TIMES = 8 };
 
 // Frames pass through planar RGB on their way to and from float: 8-bit GBRP where swscale copies
 // exactly (8-bit RGB, gray and palette sources; 8-bit RGB outputs), else GBRP16, which keeps the
@@ -43,12 +43,26 @@ struct ccodecs_video {
     int64_t last_written_pts;
     int input_done, decoder_done, finished;
     int64_t skipped_packets;
+    int64_t last_packet_pts;  // of the video packet last sent to the decoder
+    double lost_seconds[MAX_LOST_TIMES];  // input times of the first packets the decoder rejected
+    int lost_time_count;
+    int64_t missing_at_end;   // frames the container announced but the input did not deliver
     int warning_count;
     char warnings[MAX_WARNINGS][WARNING_LENGTH];
 };
 
 static void add_warning(ccodecs_video *v, const char *line) {
     if (v->warning_count < MAX_WARNINGS) snprintf(v->warnings[v->warning_count++], WARNING_LENGTH, "%s", line);
+}
+
+// A packet the decoder rejected: counted, and its time kept (the first few) for the report.
+static void note_lost_packet(ccodecs_video *v, int64_t pts) {
+    v->skipped_packets++;
+    if (pts != AV_NOPTS_VALUE && v->lost_time_count < MAX_LOST_TIMES) {
+        AVStream *stream = v->ic->streams[v->video_index];
+        int64_t start = stream->start_time == AV_NOPTS_VALUE ? 0 : stream->start_time;
+        v->lost_seconds[v->lost_time_count++] = (double)(pts - start) * av_q2d(stream->time_base);
+    }
 }
 
 static int alloc_frame(AVFrame **frame, enum AVPixelFormat format, int width, int height) {
@@ -348,7 +362,10 @@ static int read_packet(ccodecs_video *v, int decode_video, char *err, size_t err
     if (ret < 0) return ff_set_error(err, errlen, "cannot read", ret), INPUT;
     if (v->packet->stream_index != v->video_index) return copy_audio_packet(v, v->packet, err, errlen);
     // A damaged packet costs one frame, not the whole run.
-    if (decode_video && avcodec_send_packet(v->dec, v->packet) < 0) v->skipped_packets++;
+    if (decode_video) {
+        v->last_packet_pts = v->packet->pts;
+        if (avcodec_send_packet(v->dec, v->packet) < 0) note_lost_packet(v, v->packet->pts);
+    }
     av_packet_unref(v->packet);
     return 0;
 }
@@ -381,14 +398,9 @@ static int to_float_rgb(ccodecs_video *v, const AVFrame *frame, float *rgb, char
 }
 
 // Demuxers report a truncated file as a normal end; the container's frame count tells.
-static void warn_if_short(ccodecs_video *v) {
+static void count_missing_at_end(ccodecs_video *v) {
     int64_t expected = v->ic->streams[v->video_index]->nb_frames;
-    if (expected > 0 && v->frames_returned < expected) {
-        char line[WARNING_LENGTH];
-        snprintf(line, sizeof line, "input ended after %lld of %lld frames (damaged or truncated file?)",
-                 (long long)v->frames_returned, (long long)expected);
-        add_warning(v, line);
-    }
+    if (expected > 0 && v->frames_returned < expected) v->missing_at_end = expected - v->frames_returned;
 }
 
 int ccodecs_video_next(ccodecs_video *v, float *rgb, char *err, size_t errlen) {
@@ -406,11 +418,11 @@ int ccodecs_video_next(ccodecs_video *v, float *rgb, char *err, size_t errlen) {
         }
         if (ret == AVERROR_EOF || (ret == AVERROR(EAGAIN) && v->input_done)) {
             v->decoder_done = 1;
-            warn_if_short(v);
+            count_missing_at_end(v);
         } else if (ret == AVERROR(EAGAIN)) {
             if ((ret = read_packet(v, 1, err, errlen)) < 0) return ret;
         } else {
-            v->skipped_packets++;  // frame-threaded decoders report a bad packet here
+            note_lost_packet(v, v->last_packet_pts);  // frame-threaded decoders report a bad packet here
         }
     }
     return 0;
@@ -460,6 +472,12 @@ int ccodecs_video_finish(ccodecs_video *v, char *err, size_t errlen) {
 }
 
 int64_t ccodecs_video_skipped_packets(const ccodecs_video *v) { return v->skipped_packets; }
+int64_t ccodecs_video_missing_frames(const ccodecs_video *v) { return v->missing_at_end; }
+int64_t ccodecs_video_frames_decoded(const ccodecs_video *v) { return v->frames_returned; }
+int ccodecs_video_lost_time_count(const ccodecs_video *v) { return v->lost_time_count; }
+double ccodecs_video_lost_time(const ccodecs_video *v, int index) {
+    return index >= 0 && index < v->lost_time_count ? v->lost_seconds[index] : 0;
+}
 
 int ccodecs_video_warning_count(const ccodecs_video *v) { return v->warning_count; }
 

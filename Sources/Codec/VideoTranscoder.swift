@@ -72,6 +72,15 @@ public final class VideoTranscoder {
     /// Packets the decoder rejected (each costs at most a frame).
     public var skippedPackets: Int { Int(ccodecs_video_skipped_packets(handle)) }
 
+    /// What the input lost so far: packets the decoder rejected and, once `nextFrame()` has returned nil,
+    /// frames the container announced but never delivered (a truncated file).
+    public var loss: FrameLoss {
+        FrameLoss(rejectedPackets: Int(ccodecs_video_skipped_packets(handle)),
+                  rejectedTimes: (0..<ccodecs_video_lost_time_count(handle)).map { ccodecs_video_lost_time(handle, $0) },
+                  missingAtEnd: Int(ccodecs_video_missing_frames(handle)),
+                  framesDecoded: Int(ccodecs_video_frames_decoded(handle)))
+    }
+
     /// Things the output lacks compared with the input (streams left out, assumed frame rate).
     public var warnings: [String] {
         (0..<ccodecs_video_warning_count(handle)).map { String(cString: ccodecs_video_warning(handle, $0)) }
@@ -106,5 +115,31 @@ public final class VideoTranscoder {
 
     private func fileFor(_ status: Int32) -> String {
         status == CCODECS_FAIL_OUTPUT ? outputPath : inputPath
+    }
+}
+
+/// Frames a damaged input cost: the decoder's rejected packets (each at most a frame; the first few with
+/// their input times) and frames missing at the end.
+public struct FrameLoss: Sendable, Equatable, CustomStringConvertible {
+    public let rejectedPackets: Int
+    public let rejectedTimes: [Double]
+    public let missingAtEnd: Int
+    public let framesDecoded: Int
+
+    public var isEmpty: Bool { rejectedPackets == 0 && missingAtEnd == 0 }
+
+    /// E.g. "2 damaged packets (at 1.20 s, 1.24 s); input ended after 30 of 50 frames".
+    public var description: String {
+        var parts: [String] = []
+        if rejectedPackets > 0 {
+            let times = rejectedTimes.map { String(format: "%.2f s", $0) }.joined(separator: ", ")
+            let more = rejectedPackets > rejectedTimes.count ? ", ..." : ""
+            parts.append("\(rejectedPackets) damaged packet\(rejectedPackets == 1 ? "" : "s")"
+                         + (times.isEmpty ? "" : " (at \(times)\(more))"))
+        }
+        if missingAtEnd > 0 {
+            parts.append("input ended after \(framesDecoded) of \(framesDecoded + missingAtEnd) frames")
+        }
+        return parts.joined(separator: "; ")
     }
 }

@@ -59,7 +59,7 @@ public enum NoiseSeed {
     public static func sigmaCode(_ sigma: Double) -> UInt64 { UInt64((sigma * 100).rounded()) }
 }
 
-/// AWGN as DESIGN.md section 5 fixes it: on the [0, 1] image, standard deviation sigma / 255, not
+/// AWGN as docs/design.md (section 6) fixes it: on the [0, 1] image, standard deviation sigma / 255, not
 /// clipped. Samples are drawn plane by plane, row by row (the PlanarImage order):
 /// noisy = Float(Double(clean) + sigma / 255 * n).
 public func addGaussianNoise(_ image: PlanarImage, sigma: Double, seed: UInt64) -> PlanarImage {

@@ -7,7 +7,7 @@ public struct Score: Sendable, Equatable {
     public var ssim: Double?
 }
 
-/// Scores `output` as a saved file would be scored (DESIGN.md section 6): rounded to the reference's
+/// Scores `output` as a saved file would be scored (docs/design.md, section 6): rounded to the reference's
 /// bit depth (`maxValue` 255 for 8-bit files) and back to [0, 1], then PSNR / SSIM with data range 1.
 public func score(output: PlanarImage, clean: PlanarImage, maxValue: Float) -> Score {
     let rounded = quantized(output, maxValue: maxValue)

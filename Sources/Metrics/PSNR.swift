@@ -1,7 +1,7 @@
 import Foundation
 import Imaging
 
-/// Peak signal-to-noise ratio (DESIGN.md section 6): over all pixels and channels, Float64 sums.
+/// Peak signal-to-noise ratio (docs/design.md, section 6): over all pixels and channels, Float64 sums.
 /// Images hold values on a [0, dataRange] scale (dataRange 1 for our [0, 1] planes, whatever the bit
 /// depth they were rounded to). `border` pixels are cropped from every side first. Identical images
 /// give +infinity.

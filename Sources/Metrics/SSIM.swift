@@ -1,7 +1,7 @@
 import Foundation
 import Imaging
 
-/// Structural similarity, Wang et al. 2004, as DESIGN.md section 6 fixes it: 11x11 Gaussian window
+/// Structural similarity, Wang et al. 2004, as docs/design.md (section 6) fixes it: 11x11 Gaussian window
 /// (sigma 1.5), K1 = 0.01, K2 = 0.03, population covariance, per channel and averaged, over the valid
 /// region only (window fully inside). Matches skimage.metrics.structural_similarity(gaussian_weights=True,
 /// sigma=1.5, use_sample_covariance=False, data_range=...). Float64 throughout.

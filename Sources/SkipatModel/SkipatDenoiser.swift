@@ -5,7 +5,7 @@ import Foundation
 /// the parity tests compare them with the PyTorch reference's.
 public typealias ForwardTrace = (_ name: String, _ values: UnsafePointer<Float>, _ shape: [Int]) -> Void
 
-/// The U-shaped SKIPAT restoration transformer (DESIGN.md section 3), built from a weight file.
+/// The U-shaped SKIPAT restoration transformer (docs/design.md, section 2), built from a weight file.
 /// Immutable and shareable across threads; each thread brings its own `Workspace`.
 public final class SkipatDenoiser: Sendable {
     public let config: ModelConfig

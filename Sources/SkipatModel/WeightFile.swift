@@ -103,7 +103,7 @@ public struct SafetensorsArchive: Sendable {
     }
 }
 
-/// A model weight file (DESIGN.md section 4): a safetensors archive whose `__metadata__` names the
+/// A model weight file (docs/design.md, section 3): a safetensors archive whose `__metadata__` names the
 /// format, its version and the model config, so the model is built from the file alone.
 public struct WeightFile: Sendable {
     public static let formatName = "skipat-denoiser"

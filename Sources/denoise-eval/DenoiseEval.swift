@@ -9,7 +9,7 @@ struct DenoiseEval: ParsableCommand {
         discussion: """
             Every subcommand writes a JSON result (--json) and/or a Markdown table (--markdown); existing \
             result files are replaced. Scores are taken on the output rounded to 8 bits against the clean \
-            file (DESIGN.md section 6). --shard K/N runs every N-th item from K; 'merge' joins the shards.
+            file (docs/design.md, section 6). --shard K/N runs every N-th item from K; 'merge' joins the shards.
             """,
         subcommands: [GaussianCommand.self, SIDDCommand.self, DAVISCommand.self, NoiseLevelCommand.self, MergeCommand.self])
 }

@@ -31,6 +31,10 @@ struct DenoiseVideo: ParsableCommand {
     @Flag(name: .long, help: "Overwrite the output if it exists.")
     var force = false
 
+    @Flag(name: .customLong("keep-going"),
+          help: "Write the output even when damaged packets or a truncated input lose frames (reported, exit 0).")
+    var keepGoing = false
+
     func run() throws {
         InterruptCleanup.install()
         try options.check()
@@ -43,7 +47,7 @@ struct DenoiseVideo: ParsableCommand {
         var encode = VideoEncodeOptions()
         encode.codec = codec == "ffv1" ? .ffv1 : .h264
         encode.crf = crf
-        var skipped = 0
+        var loss: FrameLoss?
         try AtomicOutput.write(to: destination) { temporary in
             let transcoder = try VideoTranscoder(inputPath: input, outputPath: temporary, options: encode)
             let progress = ProgressReporter(total: transcoder.info.frameCountEstimate)
@@ -57,14 +61,25 @@ struct DenoiseVideo: ParsableCommand {
                 }
                 try transcoder.write(denoiser.denoise(frame, sigma: sigma!))
                 progress.frameDone()
+                // Without --keep-going a damaged input stops the run at once: no output, non-zero exit.
+                if !keepGoing, !transcoder.loss.isEmpty { throw Self.lossError(input, transcoder.loss) }
             }
+            let finalLoss = transcoder.loss
+            if finalLoss.framesDecoded == 0 {
+                throw ToolError(input, "no decodable video frames" + (finalLoss.isEmpty ? "" : " (\(finalLoss))"))
+            }
+            if !keepGoing, !finalLoss.isEmpty { throw Self.lossError(input, finalLoss) }
             try transcoder.finish()
             progress.finish()
-            skipped = transcoder.skippedPackets
+            loss = finalLoss
             for warning in transcoder.warnings { printStatus("\(input): warning: \(warning)") }
         }
-        if skipped > 0 { printStatus("\(input): skipped \(skipped) corrupt packet(s)") }
+        if let loss, !loss.isEmpty { printStatus("\(input): lost frames: \(loss) (kept going)") }
         printStatus("wrote \(destination)")
+    }
+
+    static func lossError(_ input: String, _ loss: FrameLoss) -> ToolError {
+        ToolError(input, "damaged video: \(loss); no output written (--keep-going writes the frames that decode)")
     }
 
     /// clip.mp4 -> clip.denoised.mp4 in the same folder.

@@ -33,7 +33,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         // 32-pixel tiles on one thread keep the run going well past the 1.5 s we wait.
         let result = try ToolRunner.run("denoise-video", [clip, "-o", folder.appendingPathComponent("out.mkv").path, "--sigma", "20",
-                                                          "--tile", "32", "--overlap", "16", "--threads", "1", "--codec", "ffv1"] + model,
+                                                          "--tile", "32", "--overlap", "12", "--threads", "1", "--codec", "ffv1"] + model,
                                         interruptAfter: 1.5)
         #expect(result.status == 128 + SIGINT, "\(result.stderr)")
         #expect(ToolRunner.contents(folder) == ["clip.mp4"])
@@ -57,5 +57,49 @@ import Testing
         let result = try ToolRunner.run("denoise-video", [fake] + model)
         #expect(result.status != 0 && result.stderrLines.count == 1 && result.stderr.contains("fake.mp4"), "\(result.stderr)")
         #expect(ToolRunner.contents(folder) == ["fake.mp4"])
+    }
+
+    /// The sample clip cut after `fraction` of its bytes (its index is at the front, so the start decodes).
+    func truncatedClip(_ folder: URL, keeping bytes: (Data) -> Int) throws -> String {
+        let data = try Data(contentsOf: URL(fileURLWithPath: ToolRunner.sample("noisy-clip.mp4")))
+        let path = folder.appendingPathComponent("cut.mp4").path
+        try data.prefix(bytes(data)).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// A truncated clip: without --keep-going, an error naming the loss and no output; with it, the
+    /// frames that decode are written, the loss reported, exit 0.
+    @Test func truncatedClipFailsUnlessKeepGoing() throws {
+        let folder = try ToolRunner.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let clip = try truncatedClip(folder) { $0.count * 6 / 10 }
+        let output = folder.appendingPathComponent("out.mp4").path
+        let strict = try ToolRunner.run("denoise-video", [clip, "-o", output, "--sigma", "20"] + model)
+        // The cut leaves a partial last packet (rejected by the decoder, with its time) and missing frames.
+        #expect(strict.status == 1 && strict.stderrLines.last?.contains("cut.mp4: damaged video: 1 damaged packet (at ") == true,
+                "\(strict.stderr)")
+        #expect(strict.stderr.contains("no output written"))
+        #expect(ToolRunner.contents(folder) == ["cut.mp4"])
+
+        let lenient = try ToolRunner.run("denoise-video", [clip, "-o", output, "--sigma", "20", "--keep-going"] + model)
+        #expect(lenient.status == 0, "\(lenient.stderr)")
+        #expect(lenient.stderr.contains("lost frames: 1 damaged packet (at ") && lenient.stderr.contains("input ended after"),
+                "\(lenient.stderr)")
+        let frames = try #require(try probeMedia(path: output).video).packetTimes.count
+        #expect(frames > 0 && frames < 50)
+    }
+
+    /// A clip whose header is intact but whose frames are gone: an error, even with --keep-going.
+    @Test func clipWithoutDecodableFrames() throws {
+        let folder = try ToolRunner.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let clip = try truncatedClip(folder) { data in
+            (data.range(of: Data("mdat".utf8))?.upperBound ?? data.count) + 16
+        }
+        let result = try ToolRunner.run("denoise-video", [clip, "-o", folder.appendingPathComponent("o.mp4").path,
+                                                          "--sigma", "20", "--keep-going"] + model)
+        #expect(result.status == 1 && result.stderrLines.last?.contains("cut.mp4: no decodable video frames") == true,
+                "\(result.stderr)")
+        #expect(ToolRunner.contents(folder) == ["cut.mp4"])
     }
 }

@@ -130,13 +130,20 @@ import Testing
         #expect(abs(b.packetTimes[5] - 0.48) <= tolerance)  // after the 240 ms gap
     }
 
-    @Test func truncatedInputEndsEarlyWithAWarning() throws {
+    @Test func truncatedInputCountsTheMissingFrames() throws {
         let truncated = temp("truncated.mp4")
         let bytes = try Data(contentsOf: URL(fileURLWithPath: Self.clip))
         try bytes.prefix(bytes.count * 6 / 10).write(to: URL(fileURLWithPath: truncated))
         let (transcoder, frames) = try transcode(truncated, to: temp("out.mp4"), keepFrames: true)
         #expect(frames.count > 0 && frames.count < 50)
-        #expect(transcoder.warnings.contains { $0.hasPrefix("input ended after \(frames.count) of 50 frames") })
+        let loss = transcoder.loss
+        #expect(loss.framesDecoded == frames.count && loss.missingAtEnd == 50 - frames.count)
+        #expect(loss.description.contains("input ended after \(frames.count) of 50 frames"), "\(loss)")
+    }
+
+    @Test func intactInputLosesNothing() throws {
+        let (transcoder, _) = try transcode(Self.clip, to: temp("out.mkv"), VideoEncodeOptions(codec: .ffv1))
+        #expect(transcoder.loss.isEmpty && transcoder.loss.framesDecoded == 50)
     }
 
     @Test func rotationIsCopied() throws {

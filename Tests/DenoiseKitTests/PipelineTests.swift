@@ -21,7 +21,7 @@ enum Repo {
     static func clean(_ name: String) throws -> PlanarImage { try sample("\(name)-clean.png") }
 }
 
-/// Seeded AWGN on the 0-255 scale, not clipped (the evaluation convention, DESIGN.md section 5).
+/// Seeded AWGN on the 0-255 scale, not clipped (the evaluation convention, docs/design.md, section 6).
 func addNoise(_ image: PlanarImage, sigma: Float, seed: UInt64) -> PlanarImage {
     var state = seed, noisy = image
     func uniform() -> Float {
