@@ -2,8 +2,8 @@
 
     swift build -c release && python3 Scripts/make_readme_figure.py   # -> docs/images/before-after.png
 
-Runs the built `denoise` with its defaults (blind, `quality`) on a real phone crop and on a photograph
-with sigma-25 AWGN; each row is the noisy input and the result, 256x256 each.
+Runs the built `denoise` with its defaults (blind, `quality`) on two photographs with AWGN (sigma 25
+and 15, rounded to 8 bits); each row is the noisy input and the result, 256 pixels wide.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import numpy as np
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ("phone-noisy.png", "astronaut-noisy-s25.png")
+SAMPLES = ("astronaut-noisy-s25.png", "coffee-noisy-s15.png")
 GAP = 8  # white pixels between pictures
 
 
@@ -32,7 +32,7 @@ def main():
             noisy_path = ROOT / "Samples" / name
             noisy = np.asarray(Image.open(noisy_path).convert("RGB"))[:256, :256]
             clean = denoised(noisy_path, Path(folder))[:256, :256]
-            gap = np.full((256, GAP, 3), 255, np.uint8)
+            gap = np.full((noisy.shape[0], GAP, 3), 255, np.uint8)
             rows.append(np.concatenate([noisy, gap, clean], axis=1))
     gap = np.full((GAP, rows[0].shape[1], 3), 255, np.uint8)
     figure = np.concatenate([rows[0], gap, rows[1]], axis=0)
