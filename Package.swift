@@ -49,7 +49,7 @@ let package = Package(
 
         .executableTarget(name: "denoise", dependencies: ["DenoiseCLI"]),
         .executableTarget(name: "denoise-video", dependencies: ["DenoiseCLI"]),
-        .executableTarget(name: "denoise-bench", dependencies: ["DenoiseCLI", "Metrics"]),
+        .executableTarget(name: "denoise-bench", dependencies: ["DenoiseCLI", "Metrics", "Tiling"]),
         // Batch evaluation (Gaussian sets, SIDD, DAVIS): all logic in Evaluation, a thin CLI over it.
         .target(name: "Evaluation", dependencies: ["DenoiseKit", "Codec", "Metrics", "Imaging", "CZlib"],
                 linkerSettings: [.linkedLibrary("z")]),
@@ -57,15 +57,16 @@ let package = Package(
             "Evaluation", "DenoiseCLI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
-        .testTarget(name: "ReadmeExampleTests", dependencies: ["DenoiseKit"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Imaging"]),
+        .testTarget(name: "ReadmeExampleTests", dependencies: ["TestSupport", "DenoiseKit"]),
         .testTarget(name: "SkipatModelTests", dependencies: ["SkipatModel"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CodecTests", dependencies: ["Codec"], exclude: ["Fixtures"]),
-        .testTarget(name: "MetricsTests", dependencies: ["Metrics"], exclude: ["Fixtures"]),
+        .testTarget(name: "CodecTests", dependencies: ["TestSupport", "Codec"], exclude: ["Fixtures"]),
+        .testTarget(name: "MetricsTests", dependencies: ["TestSupport", "Metrics"], exclude: ["Fixtures"]),
         .testTarget(name: "TilingTests", dependencies: ["Tiling"]),
-        .testTarget(name: "CLITests", dependencies: ["denoise", "denoise-video", "Codec", "Metrics"]),
-        .testTarget(name: "DenoiseKitTests", dependencies: ["DenoiseKit", "Metrics", "Codec", "Tiling"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "DenoiseKit", "Codec", "Imaging", "denoise-eval"],
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "denoise", "denoise-video", "Codec", "Metrics"]),
+        .testTarget(name: "DenoiseKitTests", dependencies: ["TestSupport", "DenoiseKit", "Metrics", "Codec", "Tiling"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "DenoiseKit", "Codec", "Imaging", "denoise-eval"],
                     exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]

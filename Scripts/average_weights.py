@@ -3,8 +3,8 @@
     python3 Scripts/average_weights.py a.safetensors b.safetensors --out mean.safetensors
     .build/release/denoise-eval gaussian --dataset FRAMES_DIR --model mean.safetensors --threads 1
 
-Session 12 compared the mean of the `quality` weights at steps 17200 and 18200 with step 18200 alone this
-way (README design notes: averaging cycle endpoints does not help). Files with different configs are refused.
+The mean of the `quality` weights at steps 17200 and 18200 was compared with step 18200 alone this way
+(docs/design.md: averaging cycle endpoints does not help). Files with different configs are refused.
 """
 from __future__ import annotations
 

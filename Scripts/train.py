@@ -240,7 +240,7 @@ def main():
           f"validation {', '.join(f'{k} {len(v)}' for k, v in val_sets.items())}", flush=True)
     log, writer = open_log(train_dir / f"{args.preset}.log.csv")
 
-    # SIGTERM/SIGINT: finish the step, validate, export and save, then exit (a session ending cleanly).
+    # SIGTERM/SIGINT: finish the step, validate, export and save, then exit (a machine shutting down cleanly).
     stop_requested = []
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop_requested.append(True))

@@ -26,6 +26,12 @@ public struct ModelOptions: ParsableArguments {
         try pipeline.check()
     }
 
+    /// Prints what blind mode measured, and the camera-noise hint where one applies.
+    public func reportBlindLevel(_ level: BlindNoiseLevel, defaultPreset: String) {
+        printStatus("estimated noise level: \(level)")
+        if let hint = cameraNoiseHint(level, defaultPreset: defaultPreset) { printStatus(hint) }
+    }
+
     /// A status line for a blind run that found camera noise with a model not trained on it, else nil:
     /// it names the camera-noise variant of the model in use (`fast` -> `real-fast`).
     public func cameraNoiseHint(_ level: BlindNoiseLevel, defaultPreset: String) -> String? {

@@ -7,10 +7,11 @@ import Tiling
 /// The denoising pipeline on pixel buffers: tiles of `tileSize` with `overlap`, the SKIPAT model on
 /// each tile (one workspace per worker thread), seamless blending. No file I/O.
 ///
-///     let denoiser = try Denoiser(preset: "quality")
-///     let clean = denoiser.denoise(noisyPlanes, sigma: 25)   // PlanarImage, values in [0, 1]
+///     let denoiser = try Denoiser(preset: .quality, threads: 2)
+///     let clean = try denoiser.denoise(noisyPlanes, sigma: 25)   // PlanarImage, values in [0, 1]
 ///
 /// Calls may come from any thread; they run one at a time (the workers already use every core).
+/// `threads` sets this Denoiser's workers only; nothing process-wide is changed.
 public final class Denoiser: @unchecked Sendable {
     public let model: SkipatDenoiser
     public let processor: TiledProcessor
@@ -34,10 +35,10 @@ public final class Denoiser: @unchecked Sendable {
                 selfEnsemble: Bool = false) throws {
         let m = model.config.sizeMultiple
         guard tileSize > 0, tileSize % m == 0 else {
-            throw DenoiserError("tile size \(tileSize) must be a positive multiple of \(m) for this model")
+            throw DenoiserError("tile size \(tileSize)", "must be a positive multiple of \(m) for this model")
         }
-        guard overlap >= 0, overlap < tileSize else {
-            throw DenoiserError("overlap \(overlap) must be at least 0 and below the tile size \(tileSize)")
+        guard overlap >= 0, 2 * overlap < tileSize else {
+            throw DenoiserError("overlap \(overlap)", "must be at least 0 and below half the tile size \(tileSize)")
         }
         self.model = model
         let threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
@@ -46,14 +47,20 @@ public final class Denoiser: @unchecked Sendable {
         // Per worker: channel-last model input (T, T, 4) then output (T, T, 3).
         staging = (0..<threads).map { _ in .allocate(capacity: tileSize * tileSize * 7) }
         symmetryMaps = (selfEnsemble ? SquareSymmetry.all : [SquareSymmetry(0)]).map { $0.sourceIndices(size: tileSize) }
-        setBLASThreads(1)  // parallelism comes from tiles
     }
 
-    /// A pipeline around a bundled preset (`ModelCatalog.presets`) or a weight file path.
-    public convenience init(preset: String, tileSize: Int = Denoiser.defaultTileSize, overlap: Int = Denoiser.defaultOverlap, threads: Int? = nil,
+    /// A pipeline around a bundled preset.
+    public convenience init(preset: Preset, tileSize: Int = Denoiser.defaultTileSize, overlap: Int = Denoiser.defaultOverlap, threads: Int? = nil,
                             selfEnsemble: Bool = false) throws {
         try self.init(model: try ModelCatalog.load(preset), tileSize: tileSize, overlap: overlap, threads: threads,
                       selfEnsemble: selfEnsemble)
+    }
+
+    /// A pipeline around the model in the weight file at `weightFile` (a .safetensors file from Scripts/export.py).
+    public convenience init(weightFile: String, tileSize: Int = Denoiser.defaultTileSize, overlap: Int = Denoiser.defaultOverlap,
+                            threads: Int? = nil, selfEnsemble: Bool = false) throws {
+        try self.init(model: try ModelCatalog.load(weightFile: weightFile), tileSize: tileSize, overlap: overlap,
+                      threads: threads, selfEnsemble: selfEnsemble)
     }
 
     deinit {
@@ -62,8 +69,17 @@ public final class Denoiser: @unchecked Sendable {
 
     /// Denoises `image` (1 or 3 colour planes in [0, 1]) at noise level `sigma` (0-255 scale).
     /// Gray images go through the colour model as three equal planes and come back as their mean.
-    public func denoise(_ image: PlanarImage, sigma: Float, progress: ((Int, Int) -> Void)? = nil) -> PlanarImage {
-        precondition(image.channels == 1 || image.channels == 3, "expects gray or RGB planes")
+    /// Throws for anything but 1 or 3 planes (split alpha off first: `PlanarImage.planes(_:)`), an empty
+    /// image, or a sigma outside 0...255.
+    public func denoise(_ image: PlanarImage, sigma: Float, progress: ((Int, Int) -> Void)? = nil) throws -> PlanarImage {
+        guard image.channels == 1 || image.channels == 3 else {
+            throw DenoiserError("image", "has \(image.channels) planes; the denoiser takes 1 (gray) or 3 (RGB): "
+                                + "split off alpha (or the second plane of gray+alpha) first")
+        }
+        guard image.width > 0, image.height > 0 else { throw DenoiserError("image", "is empty (\(image.width)x\(image.height))") }
+        guard sigma.isFinite, (0...255).contains(sigma) else {
+            throw DenoiserError("sigma \(sigma)", "out of range: give a noise level from 0 to 255")
+        }
         oneAtATime.lock()
         defer { oneAtATime.unlock() }
         let t = processor.tileSize, plane = t * t, level = sigma / 255
@@ -96,14 +112,25 @@ public final class Denoiser: @unchecked Sendable {
                            pixels: (0..<n).map { (result.pixels[$0] + result.pixels[n + $0] + result.pixels[2 * n + $0]) / 3 })
     }
 
-    /// Blind denoising: measures the noise first (`BlindNoiseLevel`). Returns the result and the measurement.
-    public func denoiseBlind(_ image: PlanarImage, progress: ((Int, Int) -> Void)? = nil) -> (image: PlanarImage, level: BlindNoiseLevel) {
+    /// The sigma to denoise `image` at: `given` when the caller knows it, else the blind level measured on
+    /// the image (`BlindNoiseLevel.modelSigma`), returned too so a tool can report it.
+    public func sigma(for image: PlanarImage, given: Float?) -> (sigma: Float, measured: BlindNoiseLevel?) {
+        if let given { return (given, nil) }
         let level = estimator.blindLevel(image)
-        return (denoise(image, sigma: level.modelSigma, progress: progress), level)
+        return (level.modelSigma, level)
+    }
+
+    /// Blind denoising: measures the noise first (`BlindNoiseLevel`). Returns the result and the measurement.
+    public func denoiseBlind(_ image: PlanarImage, progress: ((Int, Int) -> Void)? = nil) throws -> (image: PlanarImage, level: BlindNoiseLevel) {
+        let level = estimator.blindLevel(image)
+        return (try denoise(image, sigma: level.modelSigma, progress: progress), level)
     }
 }
 
-public struct DenoiserError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+/// Why DenoiseKit could not do what was asked: the subject (a model, a file, an argument) and the problem.
+public struct DenoiserError: Error, CustomStringConvertible, Equatable {
+    public let subject: String
+    public let problem: String
+    public init(_ subject: String, _ problem: String) { (self.subject, self.problem) = (subject, problem) }
+    public var description: String { "\(subject): \(problem)" }
 }

@@ -4,7 +4,7 @@ import SkipatModel
 
 /// Resolves what a user typed after `--model`: a bundled preset name or a path to a weight file.
 public enum ModelCatalog {
-    public static var presets: [String] { BundledWeights.presets }
+    public static var presets: [String] { Preset.allCases.map(\.rawValue) }
 
     /// The camera-noise preset to suggest instead of `model` (a preset name or a weight file) in a tool
     /// whose default is `toolDefault`: the variant of `model`, else of the tool's default (a weight file
@@ -15,41 +15,60 @@ public enum ModelCatalog {
         return variants[model] ?? variants[toolDefault]
     }
 
-    /// The file `nameOrPath` refers to, if any.
+    /// The file `nameOrPath` refers to (a preset's bundled file, or an existing path), if any.
     public static func resolvedPath(_ nameOrPath: String) -> String? {
-        if FileManager.default.fileExists(atPath: nameOrPath) { return nameOrPath }
-        return BundledWeights.url(for: nameOrPath)?.path
+        if let preset = Preset(rawValue: nameOrPath) { return BundledWeights.url(for: preset.rawValue)?.path }
+        return FileManager.default.fileExists(atPath: nameOrPath) ? nameOrPath : nil
     }
 
-    /// Loads `nameOrPath`. A value that names an existing file is a path; otherwise it must be a preset.
-    public static func load(_ nameOrPath: String) throws -> SkipatDenoiser {
-        let url: URL
-        if FileManager.default.fileExists(atPath: nameOrPath) {
-            url = URL(fileURLWithPath: nameOrPath)
-        } else if let bundled = BundledWeights.url(for: nameOrPath) {
-            url = bundled
-        } else {
-            throw ModelLoadError(model: nameOrPath, problem: presets.contains(nameOrPath)
-                ? "bundled weights are missing from this build (reinstall, or train and export them with Scripts/train.py)"
-                : "unknown model: not a file and not one of the presets \(presets.joined(separator: ", "))")
+    /// A bundled preset.
+    public static func load(_ preset: Preset) throws -> SkipatDenoiser {
+        guard let url = BundledWeights.url(for: preset.rawValue) else {
+            throw DenoiserError(preset.rawValue, "bundled weights are missing from this build (reinstall, or train and "
+                                + "export them: docs/training.md)")
         }
-        let type = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.type] as? FileAttributeType
+        return try load(weightFile: url.path)
+    }
+
+    /// The model in the weight file at `path`. The file is memory-mapped: the loader checks its header
+    /// against its size before any tensor is read (docs/design.md, section 3).
+    public static func load(weightFile path: String) throws -> SkipatDenoiser {
+        let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
+        guard let type else { throw DenoiserError(path, "no such weight file") }
         guard type == .typeRegular else {
-            throw ModelLoadError(model: url.path, problem: "not a regular file (a weight file is a .safetensors file)")
+            throw DenoiserError(path, "not a regular file (a weight file is a .safetensors file)")
         }
         let bytes: Data
         do {
-            // Mapped, not read: the loader checks the header against the file's size before touching the data.
-            bytes = try Data(contentsOf: url, options: .alwaysMapped)
+            bytes = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
         } catch {
-            throw ModelLoadError(model: url.path, problem: "cannot read the weight file")
+            throw DenoiserError(path, "cannot read the weight file")
         }
-        return try SkipatDenoiser(weightBytes: bytes, source: url.path)
+        return try SkipatDenoiser(weightBytes: bytes, source: path)
+    }
+
+    /// What a user typed after `--model`: a preset name, else a path to a weight file (write ./quality for a
+    /// file that has a preset's name).
+    public static func load(_ nameOrPath: String) throws -> SkipatDenoiser {
+        if let preset = Preset(rawValue: nameOrPath) { return try load(preset) }
+        guard nameOrPath.contains("/") || nameOrPath.hasSuffix(".safetensors") || FileManager.default.fileExists(atPath: nameOrPath) else {
+            throw DenoiserError(nameOrPath, "unknown model: not one of the presets \(presets.joined(separator: ", ")) "
+                                + "and not a weight file")
+        }
+        return try load(weightFile: nameOrPath)
     }
 }
 
-public struct ModelLoadError: Error, CustomStringConvertible {
-    public let model: String
-    public let problem: String
-    public var description: String { "\(model): \(problem)" }
+/// The bundled models (Sources/DenoiseModels/Weights), in the order users should consider them.
+public enum Preset: String, CaseIterable, Sendable {
+    /// Photographs: the blind default of `denoise`.
+    case quality
+    /// Video and previews: the default of `denoise-video`, about 3x faster than `quality`.
+    case fast
+    /// Phone pictures: `quality`'s network fine-tuned on SIDD phone noise.
+    case real
+    /// Phone video: `fast`'s network fine-tuned the same way.
+    case realFast = "real-fast"
+    /// `quality` with attention in every block (no SKIPAT), for comparison.
+    case qualityBaseline = "quality-baseline"
 }

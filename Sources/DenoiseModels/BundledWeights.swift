@@ -2,11 +2,6 @@ import Foundation
 
 /// The weight files shipped inside the package (Sources/DenoiseModels/Weights), found with no download.
 public enum BundledWeights {
-    /// Preset names in the order users should consider them: `quality` (white noise, the default for
-    /// images), `fast` (the default for video), `real` and `real-fast` (those two networks fine-tuned on
-    /// camera noise), `quality-baseline` (attention in every block, for the SKIPAT comparison).
-    public static let presets = ["quality", "fast", "real", "real-fast", "quality-baseline"]
-
     /// The preset fine-tuned on real camera noise from each white-noise preset, which blind mode suggests
     /// when it finds such noise.
     public static let cameraNoiseVariant = ["quality": "real", "quality-baseline": "real", "fast": "real-fast"]

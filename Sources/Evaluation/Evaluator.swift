@@ -29,12 +29,12 @@ public final class Evaluator {
     }
 
     /// Denoises `noisy` at `sigma`, or blind (`BlindNoiseLevel.modelSigma`) when `sigma` is nil, and times it.
-    func denoise(_ noisy: PlanarImage, sigma: Double?) -> (output: PlanarImage, seconds: Double, estimate: Double?) {
+    func denoise(_ noisy: PlanarImage, sigma: Double?) throws -> (output: PlanarImage, seconds: Double, estimate: Double?) {
         let start = DispatchTime.now().uptimeNanoseconds
-        let level = sigma.map { Float($0) } ?? denoiser.estimator.blindLevel(noisy).modelSigma
-        let output = denoiser.denoise(noisy, sigma: level)
+        let (level, measured) = denoiser.sigma(for: noisy, given: sigma.map { Float($0) })
+        let output = try denoiser.denoise(noisy, sigma: level)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return (output, seconds, sigma == nil ? Double(level) : nil)
+        return (output, seconds, measured.map { Double($0.modelSigma) })
     }
 
     /// Writes `output` as a 16-bit PNG at `saveDirectory/relativePath`, if saving is on.

@@ -1,5 +1,6 @@
 import Codec
 import Foundation
+import Imaging
 
 extension Evaluator {
     /// Synthetic AWGN on the clean images of `folder` (CBSD68, Kodak24, McMaster, Set12 ...): for each
@@ -16,7 +17,7 @@ extension Evaluator {
             for (s, sigma) in sigmas.enumerated() {
                 let seed = NoiseSeed.derive(base: self.seed, [UInt64(entry.index), NoiseSeed.sigmaCode(sigma)])
                 let noisy = addGaussianNoise(clean, sigma: sigma, seed: seed)
-                let result = denoise(noisy, sigma: blind ? nil : sigma)
+                let result = try denoise(noisy, sigma: blind ? nil : sigma)
                 let scored = score(output: result.output, clean: clean, maxValue: stored.layout.maxValue)
                 try save(result.output, as: "\(Self.sigmaFolder(sigma))/\(name).png")
                 items[s].append(EvaluationItem(name: name, psnr: scored.psnr, ssim: scored.ssim, seconds: result.seconds,

@@ -47,7 +47,7 @@ extension Evaluator {
     /// Blind-denoises one real noisy image and scores it against its clean pair at the clean file's bit depth.
     func scoreRealPair(name: String, noisy: StoredImage, clean: StoredImage, position: String) throws -> EvaluationItem {
         let reference = clean.colorPlanes()
-        let result = denoise(noisy.colorPlanes(), sigma: nil)
+        let result = try denoise(noisy.colorPlanes(), sigma: nil)
         let scored = score(output: result.output, clean: reference, maxValue: clean.layout.maxValue)
         try save(result.output, as: "\(name).png")
         log("\(position) \(name): " + Self.format(scored) + String(format: " (est. sigma %.1f), %.2f s", result.estimate ?? 0, result.seconds))

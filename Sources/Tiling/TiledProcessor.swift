@@ -38,7 +38,7 @@ public struct TiledProcessor: Sendable {
         for batchStart in stride(from: 0, to: plan.count, by: batchSize) {
             let batch = min(batchSize, plan.count - batchStart)
             for b in 0..<batch { extractTile(image, plan.origin(batchStart + b), into: inputs + b * inSize) }
-            let next = Counter()
+            let next = WorkCounter()
             let (inputsAddress, outputsAddress) = (UInt(bitPattern: inputs), UInt(bitPattern: outputs))
             DispatchQueue.concurrentPerform(iterations: min(threads, batch)) { worker in
                 let ins = UnsafeMutablePointer<Float>(bitPattern: inputsAddress)!
@@ -97,12 +97,15 @@ public struct TiledProcessor: Sendable {
     }
 }
 
-/// Hands out 0, 1, 2, ... to concurrent workers.
-final class Counter: @unchecked Sendable {
+/// Hands out 0, 1, 2, ... to concurrent workers (tiles here, tile batches in the benchmark).
+public final class WorkCounter: @unchecked Sendable {
     private var value = 0
     private let lock = NSLock()
 
-    func take(below limit: Int) -> Int? {
+    public init() {}
+
+    /// The next unit of work, or nil once `limit` have been handed out.
+    public func take(below limit: Int) -> Int? {
         lock.lock()
         defer { lock.unlock() }
         guard value < limit else { return nil }

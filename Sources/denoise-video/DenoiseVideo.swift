@@ -54,12 +54,11 @@ struct DenoiseVideo: ParsableCommand {
             var sigma = options.sigma
             while let frame = try transcoder.nextFrame() {
                 if sigma == nil {  // blind: the noise of a clip is taken as stationary, estimated once
-                    let level = denoiser.estimator.blindLevel(frame)
-                    sigma = level.modelSigma
-                    printStatus("estimated noise level: \(level)")
-                    if let hint = options.cameraNoiseHint(level, defaultPreset: Self.defaultPreset) { printStatus(hint) }
+                    let (level, measured) = denoiser.sigma(for: frame, given: nil)
+                    sigma = level
+                    if let measured { options.reportBlindLevel(measured, defaultPreset: Self.defaultPreset) }
                 }
-                try transcoder.write(denoiser.denoise(frame, sigma: sigma!))
+                try transcoder.write(try denoiser.denoise(frame, sigma: sigma!))
                 progress.frameDone()
                 // Without --keep-going a damaged input stops the run at once: no output, non-zero exit.
                 if !keepGoing, !transcoder.loss.isEmpty { throw Self.lossError(input, transcoder.loss) }

@@ -42,16 +42,9 @@ struct Denoise: ParsableCommand {
         let start = Date()
         let stored = try ImageFile.read(path: input, maxPixels: maxImagePixels)
         let planes = stored.colorPlanes()
-        let sigma: Float
-        if let given = options.sigma {
-            sigma = given
-        } else {
-            let level = denoiser.estimator.blindLevel(planes)
-            sigma = level.modelSigma
-            printStatus("estimated noise level: \(level)")
-            if let hint = options.cameraNoiseHint(level, defaultPreset: Self.defaultPreset) { printStatus(hint) }
-        }
-        let result = denoiser.denoise(planes, sigma: sigma)
+        let (sigma, measured) = denoiser.sigma(for: planes, given: options.sigma)
+        if let measured { options.reportBlindLevel(measured, defaultPreset: Self.defaultPreset) }
+        let result = try denoiser.denoise(planes, sigma: sigma)
         try AtomicOutput.write(to: output) { try ImageFile.write(stored.replacingColor(with: result), to: $0) }
         printStatus(String(format: "wrote %@ (%dx%d, %@) in %.2f s", output, stored.width, stored.height,
                            stored.layout.description, Date().timeIntervalSince(start)))

@@ -161,10 +161,15 @@ import Testing
         #expect(ToolRunner.contents(folder) == before, "no output or temporary file left")
     }
 
-    @Test func unwritableOutputFolder() throws {
-        // Root ignores permission bits, but cannot create files in sysfs.
-        let folder = getuid() == 0 ? URL(fileURLWithPath: "/sys") : try ToolRunner.folder()
-        if getuid() != 0 { try FileManager.default.setAttributes([.posixPermissions: 0o500], ofItemAtPath: folder.path) }
+    /// A read-only output folder. Root ignores permission bits, so there the folder would be writable.
+    @Test(.enabled(if: getuid() != 0, "running as root: permission bits do not stop root from writing"))
+    func unwritableOutputFolder() throws {
+        let folder = try ToolRunner.folder()
+        defer {
+            try? FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: folder.path)
+            try? FileManager.default.removeItem(at: folder)
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o500], ofItemAtPath: folder.path)
         let result = try ToolRunner.run("denoise", [ToolRunner.sample("camera-noisy-s25.png"), folder.appendingPathComponent("out.png").path,
                                                     "--model", ToolRunner.fixtureModel])
         #expect(result.status != 0 && result.stderrLines.count == 1 && result.stderr.contains("not writable"), "\(result.stderr)")

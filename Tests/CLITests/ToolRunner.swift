@@ -1,8 +1,9 @@
 import Foundation
+import TestSupport
 
 /// Runs the built command-line tools as a user would, capturing exit status and output.
 enum ToolRunner {
-    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repo = Repository.root
     static let fixtureModel = repo.appendingPathComponent("Tests/SkipatModelTests/Fixtures/tiny-skipat.safetensors").path
 
     static func sample(_ name: String) -> String { repo.appendingPathComponent("Samples/\(name)").path }

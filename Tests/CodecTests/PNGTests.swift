@@ -1,11 +1,12 @@
 import Foundation
 import Imaging
+import TestSupport
 import Testing
 @testable import Codec
 
 /// Repository paths, found from this file so tests never depend on the working directory.
 enum Repo {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = Repository.root
     static func sample(_ name: String) -> String { root.appendingPathComponent("Samples/\(name)").path }
     static func fixture(_ name: String) -> String { root.appendingPathComponent("Tests/CodecTests/Fixtures/\(name)").path }
 }

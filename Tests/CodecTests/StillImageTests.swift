@@ -1,6 +1,7 @@
 import Codec
 import Foundation
 import Imaging
+import TestSupport
 import Testing
 
 /// Fixtures come from Scripts/make_sample_clip.sh: one 41x31 astronaut crop as 8-bit BMP, 16-bit TIFF
@@ -8,7 +9,7 @@ import Testing
 /// 16-bit TIFF.
 struct StillImageTests {
     static func fixture(_ name: String) -> String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)").path
+        Repository.path("Tests/CodecTests/Fixtures/\(name)")
     }
     static func decode(_ name: String) throws -> StoredImage {
         try decodeStillImage(path: fixture(name), maxPixels: 1 << 20)

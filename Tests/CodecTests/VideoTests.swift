@@ -1,12 +1,12 @@
 import Codec
 import Foundation
 import Imaging
+import TestSupport
 import Testing
 
 /// Video through the public API only: CI machines have FFmpeg's libraries but no ffmpeg CLI.
 @Suite(.serialized) final class VideoTests {
-    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let repo = Repository.root
     static let clip = repo.appendingPathComponent("Samples/noisy-clip.mp4").path
     static func fixture(_ name: String) -> String {
         repo.appendingPathComponent("Tests/CodecTests/Fixtures/\(name)").path

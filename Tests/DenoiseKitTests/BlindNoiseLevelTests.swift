@@ -6,7 +6,7 @@ import Testing
 /// Seeded noise correlated over neighbouring pixels, like a camera pipeline's: white noise blurred by the
 /// separable [1 2 1]/4 filter (wrapping at the edges), rescaled to per-pixel std `sigma` (0-255 scale).
 func addCorrelatedNoise(_ image: PlanarImage, sigma: Float, seed: UInt64) -> PlanarImage {
-    let white = addNoise(PlanarImage(width: image.width, height: image.height, channels: image.channels), sigma: 1, seed: seed)
+    let white = addGaussianNoise(PlanarImage(width: image.width, height: image.height, channels: image.channels), sigma: 1, seed: seed)
     var blurred = white
     let (w, h) = (image.width, image.height)
     for pass in 0..<2 {  // horizontal, then vertical
@@ -67,7 +67,7 @@ func addCorrelatedNoise(_ image: PlanarImage, sigma: Float, seed: UInt64) -> Pla
     @Test(arguments: [5, 15, 25, 50] as [Float])
     func scalesAgreeForWhiteNoise(sigma: Float) throws {
         for name in ["astronaut", "coffee"] {
-            let level = NoiseEstimator().blindLevel(addNoise(try Repo.clean(name), sigma: sigma, seed: 5))
+            let level = NoiseEstimator().blindLevel(addGaussianNoise(try Repo.clean(name), sigma: Double(sigma), seed: 5))
             #expect(level.correlation == 0, "\(name) sigma \(sigma): fine \(level.fine), coarse \(level.coarse)")
         }
     }
@@ -84,8 +84,8 @@ func addCorrelatedNoise(_ image: PlanarImage, sigma: Float, seed: UInt64) -> Pla
         let clean = try Repo.clean("coffee")
         let noisy = addCorrelatedNoise(clean, sigma: 15, seed: 9)
         let denoiser = try Denoiser(model: try ModelCatalog.load("quality"), threads: 2)
-        let (blind, level) = denoiser.denoiseBlind(noisy)
-        let fineOnly = denoiser.denoise(noisy, sigma: level.fine)
+        let (blind, level) = try denoiser.denoiseBlind(noisy)
+        let fineOnly = try denoiser.denoise(noisy, sigma: level.fine)
         let (withLevel, withFine) = (psnr(quantized(blind), clean), psnr(quantized(fineOnly), clean))
         #expect(withLevel - withFine >= 2, "\(level): \(withLevel) dB, with the fine estimate \(withFine) dB")
     }

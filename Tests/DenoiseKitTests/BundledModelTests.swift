@@ -12,9 +12,9 @@ import Testing
     @Test(arguments: ["quality", "fast", "real", "real-fast"])
     func gainsOnARealPictureAtSigma25(preset: String) throws {
         let clean = try Repo.clean("astronaut")
-        let noisy = addNoise(clean, sigma: 25, seed: 2026)
+        let noisy = addGaussianNoise(clean, sigma: 25, seed: 2026)
         let denoiser = try Denoiser(model: try ModelCatalog.load(preset), threads: 2)
-        let output = quantized(denoiser.denoise(noisy, sigma: 25))
+        let output = quantized(try denoiser.denoise(noisy, sigma: 25))
         let before = psnr(noisy, clean), after = psnr(output, clean)
         #expect(after - before >= Self.minimumGain, "\(preset): \(before) dB -> \(after) dB")
     }
@@ -22,10 +22,10 @@ import Testing
     /// Blind mode (estimated sigma) stays close to the non-blind result. Tolerance 0.3 dB on one image.
     @Test func blindIsCloseToNonBlind() throws {
         let clean = try Repo.clean("coffee")
-        let noisy = addNoise(clean, sigma: 25, seed: 7)
+        let noisy = addGaussianNoise(clean, sigma: 25, seed: 7)
         let denoiser = try Denoiser(model: try ModelCatalog.load("quality"), threads: 2)
-        let known = psnr(quantized(denoiser.denoise(noisy, sigma: 25)), clean)
-        let (blindImage, level) = denoiser.denoiseBlind(noisy)
+        let known = psnr(quantized(try denoiser.denoise(noisy, sigma: 25)), clean)
+        let (blindImage, level) = try denoiser.denoiseBlind(noisy)
         let estimate = level.modelSigma
         let blind = psnr(quantized(blindImage), clean)
         #expect(abs(estimate - 25) <= 1.5)
@@ -41,7 +41,7 @@ import Testing
         let noisy = try Repo.sample("phone-noisy.png"), clean = try Repo.sample("phone-clean.png")
         func blindPSNR(_ preset: String) throws -> Double {
             let denoiser = try Denoiser(model: try ModelCatalog.load(preset), threads: 2)
-            return psnr(quantized(denoiser.denoiseBlind(noisy).image), clean)
+            return psnr(quantized(try denoiser.denoiseBlind(noisy).image), clean)
         }
         let before = psnr(noisy, clean), whiteResult = try blindPSNR(white), cameraResult = try blindPSNR(camera)
         #expect(cameraResult - before >= minimumGain, "\(camera): noisy \(before) dB -> \(cameraResult) dB")

@@ -4,12 +4,13 @@ import Foundation
 import Imaging
 import Metrics
 import SkipatModel
+import TestSupport
 import Testing
 @testable import DenoiseKit
 import Tiling
 
 enum Repo {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = Repository.root
     static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
 
     /// A file of Samples/ as [0, 1] planes.
@@ -19,19 +20,6 @@ enum Repo {
 
     /// A clean sample as [0, 1] planes.
     static func clean(_ name: String) throws -> PlanarImage { try sample("\(name)-clean.png") }
-}
-
-/// Seeded AWGN on the 0-255 scale, not clipped (the evaluation convention, docs/design.md, section 6).
-func addNoise(_ image: PlanarImage, sigma: Float, seed: UInt64) -> PlanarImage {
-    var state = seed, noisy = image
-    func uniform() -> Float {
-        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-        return (Float(state >> 40) + 0.5) / Float(1 << 24)
-    }
-    for i in noisy.pixels.indices {  // Box-Muller
-        noisy.pixels[i] += sigma / 255 * (-2 * log(uniform())).squareRoot() * cos(2 * .pi * uniform())
-    }
-    return noisy
 }
 
 /// Rounds to 8 bits, as a saved output would be.
@@ -72,14 +60,14 @@ func quantized(_ image: PlanarImage) -> PlanarImage {
             let source = symmetry.sourceIndices(size: size)
             var transformed = image
             for c in 0..<3 { for p in 0..<plane { transformed.pixels[c * plane + p] = image.pixels[c * plane + source[p]] } }
-            let out = plain.denoise(transformed, sigma: 20)
+            let out = try plain.denoise(transformed, sigma: 20)
             for c in 0..<3 { for p in 0..<plane { expected[c * plane + source[p]] += out.pixels[c * plane + p] / 8 } }
         }
-        let got = ensemble.denoise(image, sigma: 20).pixels
+        let got = try ensemble.denoise(image, sigma: 20).pixels
         let worst = zip(got, expected).map { abs($0 - $1) }.max()!
         #expect(worst <= 1e-5, "max difference \(worst)")
         // The symmetries matter: the ensemble is not just the plain output (the model is not equivariant).
-        let single = plain.denoise(image, sigma: 20).pixels
+        let single = try plain.denoise(image, sigma: 20).pixels
         #expect(zip(got, single).map { abs($0 - $1) }.max()! > 1e-4)
     }
 
@@ -90,7 +78,7 @@ func quantized(_ image: PlanarImage) -> PlanarImage {
     }
 
     @Test func unknownModelAndCorruptWeightFile() throws {
-        #expect(throws: ModelLoadError.self) { try ModelCatalog.load("no-such-preset") }
+        #expect(throws: DenoiserError.self) { try ModelCatalog.load("no-such-preset") }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pipeline-\(UUID().uuidString).safetensors")
         try Data("garbage".utf8).write(to: folder)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -118,7 +106,7 @@ func quantized(_ image: PlanarImage) -> PlanarImage {
     @Test(arguments: [5, 15, 25, 50] as [Float])
     func recoversKnownSigma(sigma: Float) throws {
         for name in ["astronaut", "coffee"] {
-            let noisy = addNoise(try Repo.clean(name), sigma: sigma, seed: 11)
+            let noisy = addGaussianNoise(try Repo.clean(name), sigma: Double(sigma), seed: 11)
             let estimate = NoiseEstimator().estimate(noisy)
             #expect(abs(estimate - sigma) <= 1.5, "\(name) sigma \(sigma): estimated \(estimate)")
         }

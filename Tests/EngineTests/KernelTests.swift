@@ -1,4 +1,5 @@
 import Engine
+import Imaging
 import Testing
 
 /// Each fast kernel against its naive twin in `Reference`, on seeded random data. Kernels with several
@@ -246,21 +247,6 @@ import Testing
         #expect(ws.allocationCount == 3)
         #expect(ws.bytes == 210 * 4)
     }
-}
-
-/// Small deterministic generator so test data is the same on every machine.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    mutating func nextUnit() -> Float { Float(next() >> 40) / Float(1 << 24) }
 }
 
 @Suite struct EigenTests {

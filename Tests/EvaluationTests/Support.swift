@@ -2,10 +2,11 @@ import Codec
 import DenoiseKit
 import Foundation
 import Imaging
+import TestSupport
 @testable import Evaluation
 
 enum Fixtures {
-    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repo = Repository.root
     static func path(_ name: String) -> String { repo.appendingPathComponent("Tests/EvaluationTests/Fixtures/\(name)").path }
     static let tinyModel = repo.appendingPathComponent("Tests/SkipatModelTests/Fixtures/tiny-skipat.safetensors").path
 

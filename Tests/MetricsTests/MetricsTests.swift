@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import Metrics
+import TestSupport
 import Testing
 
 /// PSNR and SSIM against scikit-image (fixtures from Scripts/make_metric_fixtures.py).
@@ -25,10 +26,17 @@ import Testing
     }
 
     static let cases: [Case] = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/metrics.json")
+        let url = URL(fileURLWithPath: Repository.path("Tests/MetricsTests/Fixtures/metrics.json"))
         struct File: Decodable { let cases: [Case] }
         return try! JSONDecoder().decode(File.self, from: Data(contentsOf: url)).cases
     }()
+
+    /// The fixture file holds the cases the parameterised test below runs (an empty list would run none).
+    @Test func fixturesCoverGrayRGBAnd16Bit() {
+        #expect(Self.cases.count >= 4)
+        #expect(Set(Self.cases.map(\.channels)) == [1, 3])
+        #expect(Self.cases.contains { $0.bit_depth == 16 })
+    }
 
     @Test(arguments: cases.map(\.name))
     func matchesScikitImage(name: String) throws {

@@ -1,5 +1,6 @@
 import DenoiseKit
 import Foundation
+import TestSupport
 import Testing
 
 /// The README's library example, compiled in a target that imports DenoiseKit alone. The lines between
@@ -8,17 +9,16 @@ func readmeExample(myPixels: [Float]) throws -> (PlanarImage, PlanarImage, Float
     // README BEGIN
     // Your pixels as planes in [0, 1]: channels x height x width (1 = gray, 3 = RGB).
     let noisy = PlanarImage(width: 64, height: 48, channels: 3, pixels: myPixels)
-    let denoiser = try Denoiser(preset: "fast", threads: 2)
-    let (blind, level) = denoiser.denoiseBlind(noisy)  // noise level estimated from the image
-    let given = denoiser.denoise(noisy, sigma: 25)      // or given, on the 0-255 scale
+    let denoiser = try Denoiser(preset: .fast, threads: 2)
+    let (blind, level) = try denoiser.denoiseBlind(noisy)  // noise level estimated from the image
+    let given = try denoiser.denoise(noisy, sigma: 25)  // or given, on the 0-255 scale
     print("estimated noise level \(level.modelSigma)")
     // README END
     return (blind, given, level.modelSigma)
 }
 
 @Suite struct ReadmeExampleTests {
-    static let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("README.md")
+    static let readme = URL(fileURLWithPath: Repository.path("README.md"))
 
     /// The example runs: a flat gray picture with sigma-25 noise comes back at its size, far cleaner.
     @Test func exampleRuns() throws {
@@ -47,7 +47,7 @@ func readmeExample(myPixels: [Float]) throws -> (PlanarImage, PlanarImage, Float
             .components(separatedBy: "```").first)
         let shown = block.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty && $0 != "import DenoiseKit" }
-        let source = try String(contentsOf: URL(fileURLWithPath: #filePath), encoding: .utf8)
+        let source = try String(contentsOf: URL(fileURLWithPath: Repository.path("Tests/ReadmeExampleTests/ReadmeExampleTests.swift")), encoding: .utf8)
         let compiled = try #require(source.components(separatedBy: "// README BEGIN\n").dropFirst().first?
             .components(separatedBy: "    // README END").first)
             .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
