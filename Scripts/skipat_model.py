@@ -71,39 +71,39 @@ def window_geometry(h: int, w: int, window: int, shift: int) -> tuple[int, int]:
     return window, shift
 
 
-def relative_position_index(ws: int, window: int) -> torch.Tensor:
-    """(ws*ws, ws*ws) indices into a ((2*window-1)^2, heads) bias table, for an effective window ws."""
-    coords = torch.stack(torch.meshgrid(torch.arange(ws), torch.arange(ws), indexing="ij")).flatten(1)
+def relative_position_index(window_size: int, window: int) -> torch.Tensor:
+    """(window_size*window_size, window_size*window_size) indices into a ((2*window-1)^2, heads) bias table, for an effective window window_size."""
+    coords = torch.stack(torch.meshgrid(torch.arange(window_size), torch.arange(window_size), indexing="ij")).flatten(1)
     rel = coords[:, :, None] - coords[:, None, :] + (window - 1)  # (2, N, N)
     return rel[0] * (2 * window - 1) + rel[1]
 
 
-def shift_mask(h: int, w: int, ws: int, shift: int) -> torch.Tensor:
-    """(nW, ws*ws, ws*ws) additive mask: -100 between tokens that came from different regions."""
+def shift_mask(h: int, w: int, window_size: int, shift: int) -> torch.Tensor:
+    """(nW, window_size*window_size, window_size*window_size) additive mask: -100 between tokens that came from different regions."""
     labels = torch.zeros(h, w)
-    cuts = ((0, h - ws), (h - ws, h - shift), (h - shift, h))
-    cuts_w = ((0, w - ws), (w - ws, w - shift), (w - shift, w))
+    cuts = ((0, h - window_size), (h - window_size, h - shift), (h - shift, h))
+    cuts_w = ((0, w - window_size), (w - window_size, w - shift), (w - shift, w))
     n = 0
     for y0, y1 in cuts:
         for x0, x1 in cuts_w:
             labels[y0:y1, x0:x1] = n
             n += 1
-    win = labels.view(h // ws, ws, w // ws, ws).permute(0, 2, 1, 3).reshape(-1, ws * ws)
+    win = labels.view(h // window_size, window_size, w // window_size, window_size).permute(0, 2, 1, 3).reshape(-1, window_size * window_size)
     diff = win[:, :, None] - win[:, None, :]
     return torch.where(diff != 0, torch.tensor(-100.0), torch.tensor(0.0))
 
 
-def window_partition(x: torch.Tensor, ws: int) -> torch.Tensor:
-    """(B, H, W, C) -> (B*nW, ws*ws, C), windows in row-major order."""
+def window_partition(x: torch.Tensor, window_size: int) -> torch.Tensor:
+    """(B, H, W, C) -> (B*nW, window_size*window_size, C), windows in row-major order."""
     b, h, w, c = x.shape
-    x = x.view(b, h // ws, ws, w // ws, ws, c).permute(0, 1, 3, 2, 4, 5)
-    return x.reshape(-1, ws * ws, c)
+    x = x.view(b, h // window_size, window_size, w // window_size, window_size, c).permute(0, 1, 3, 2, 4, 5)
+    return x.reshape(-1, window_size * window_size, c)
 
 
-def window_merge(x: torch.Tensor, ws: int, b: int, h: int, w: int) -> torch.Tensor:
-    """(B*nW, ws*ws, C) -> (B, H, W, C)."""
+def window_merge(x: torch.Tensor, window_size: int, b: int, h: int, w: int) -> torch.Tensor:
+    """(B*nW, window_size*window_size, C) -> (B, H, W, C)."""
     c = x.shape[-1]
-    x = x.view(b, h // ws, w // ws, ws, ws, c).permute(0, 1, 3, 2, 4, 5)
+    x = x.view(b, h // window_size, w // window_size, window_size, window_size, c).permute(0, 1, 3, 2, 4, 5)
     return x.reshape(b, h, w, c)
 
 
@@ -120,27 +120,27 @@ class WindowAttention(nn.Module):
 
     def forward(self, x: torch.Tensor, shift: int) -> torch.Tensor:  # x (B, H, W, C)
         b, h, w, c = x.shape
-        ws, shift = window_geometry(h, w, self.window, shift)
+        window_size, shift = window_geometry(h, w, self.window, shift)
         if shift:
             x = torch.roll(x, shifts=(-shift, -shift), dims=(1, 2))
-        t = window_partition(x, ws)                                   # (B*nW, N, C)
+        t = window_partition(x, window_size)                                   # (B*nW, N, C)
         bw, n, _ = t.shape
         hd = c // self.heads
         qkv = self.qkv(t).view(bw, n, 3, self.heads, hd).permute(2, 0, 3, 1, 4)
         q, k, v = qkv[0] * hd ** -0.5, qkv[1], qkv[2]                 # (B*nW, heads, N, hd)
         attn = q @ k.transpose(-2, -1)                                # (B*nW, heads, N, N)
-        index = relative_position_index(ws, self.window).to(x.device)
+        index = relative_position_index(window_size, self.window).to(x.device)
         bias = self.relative_position_bias_table[index.view(-1)].view(n, n, -1).permute(2, 0, 1)
         attn = attn + bias.unsqueeze(0)
         if shift:
-            mask = shift_mask(h, w, ws, shift).to(x.device)           # (nW, N, N)
+            mask = shift_mask(h, w, window_size, shift).to(x.device)           # (nW, N, N)
             nw = mask.shape[0]
             attn = attn.view(b, nw, self.heads, n, n) + mask[None, :, None]
             attn = attn.view(bw, self.heads, n, n)
         attn = attn.softmax(dim=-1)
         t = (attn @ v).transpose(1, 2).reshape(bw, n, c)
         t = self.proj(t)
-        x = window_merge(t, ws, b, h, w)
+        x = window_merge(t, window_size, b, h, w)
         if shift:
             x = torch.roll(x, shifts=(shift, shift), dims=(1, 2))
         return x

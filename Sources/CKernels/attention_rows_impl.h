@@ -18,18 +18,18 @@
 // and zeroing of a 64x64 score matrix cost more than the products.
 // q: query rows in place (token t's at q + src[t] * row_stride); kt (SK_HD, n): keys, transposed and
 // pre-scaled; vg (n, SK_HD): values, gathered; label (n) or NULL; e: (R, n) scratch; n % SK_HD == 0.
-// The bias comes either dense, bias (n, n), or, when the window side ws is a multiple of SK_HD so that
+// The bias comes either dense, bias (n, n), or, when the window side window_size is a multiple of SK_HD so that
 // each block of SK_HD keys is part of one key row, from rev: the relative position table reversed along x
 // (relative_bias_reversed), where the biases of query (yi, xi) against keys (yj, xj0 ..< xj0 + SK_HD) are
-// contiguous. At ws 16 rev is ~4 KB and stays in L1, where the dense matrix (256 KB per head) came from L2
+// contiguous. At window_size 16 rev is ~4 KB and stays in L1, where the dense matrix (256 KB per head) came from L2
 // and cost ~15% of the 16-dim kernel.
 // When R does not divide n (16-dim heads: 6 rows, n = 16, 64, 256), rows past the end of the last block
 // repeat its first row through scores, softmax and values, and are not stored.
 static void SK_ATTENTION_ROWS_FN(const float *q, const int *src, long row_stride, const float *kt, const float *vg,
-                                 const float *bias, const float *rev, int ws, const int *label, float *e,
+                                 const float *bias, const float *rev, int window_size, const int *label, float *e,
                                  float *out, long out_stride, int n) {
     enum { R = SK_HROWS, D = SK_HD };
-    const int side = 2 * ws - 1;
+    const int side = 2 * window_size - 1;
     for (int i0 = 0; i0 < n; i0 += R) {
         int rows = n - i0 < R ? n - i0 : R;
         // The block's query rows, copied together so the products address them from one register (R row
@@ -40,12 +40,12 @@ static void SK_ATTENTION_ROWS_FN(const float *q, const int *src, long row_stride
         for (int r = 0; r < R; r++) {
             int i = i0 + (r < rows ? r : 0);
             memcpy(qb[r], q + src[i] * row_stride, sizeof qb[r]);
-            br[r] = rev ? rev + (long)(i / ws + ws - 1) * side + (ws - 1 - i % ws) : bias + (long)i * n;
+            br[r] = rev ? rev + (long)(i / window_size + window_size - 1) * side + (window_size - 1 - i % window_size) : bias + (long)i * n;
             lr[r] = label ? label[i] : 0;
         }
         // e[r] = bias + q_r kt, D keys at a time; with rev, key row yj moves the bias up yj table rows.
         for (int j0 = 0; j0 < n; j0 += D) {
-            long offset = rev ? (long)(j0 % ws) - (long)(j0 / ws) * side : j0;
+            long offset = rev ? (long)(j0 % window_size) - (long)(j0 / window_size) * side : j0;
             SK_HV acc[R];
             for (int r = 0; r < R; r++) acc[r] = SK_HLOAD(br[r] + offset);
             for (int d = 0; d < D; d++) {

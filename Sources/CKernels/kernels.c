@@ -120,13 +120,13 @@ void sk_depthwise_conv_row(const float *const *rows, float *y, int w, int c, int
     DISPATCH(depthwise_row, rows, y, w, c, k, weight, bias, fuse_gelu);
 }
 
-void sk_window_attention(const float *qkv, float *out, int h, int w, int c, int heads, int table_window, int ws,
+void sk_window_attention(const float *qkv, float *out, int h, int w, int c, int heads, int table_window, int window_size,
                          int shift, const float *table, float *scratch) {
-    DISPATCH(window_attention, qkv, out, h, w, c, heads, table_window, ws, shift, table, scratch);
+    DISPATCH(window_attention, qkv, out, h, w, c, heads, table_window, window_size, shift, table, scratch);
 }
 
-long sk_window_attention_scratch(int c, int ws) {
-    long n = (long)ws * ws;
+long sk_window_attention_scratch(int c, int window_size) {
+    long n = (long)window_size * window_size;
     // q, k, v, o (n x hd each, hd <= c), scores, one head's bias (dense, or its smaller reversed table), two
     // int arrays, 1/sums
     return 4 * n * c + 2 * n * n + 3 * n;

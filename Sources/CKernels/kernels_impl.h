@@ -349,47 +349,47 @@ static inline int SK_NAME(has_attention_rows)(int hd) {
 
 // The row-block kernel for head dim hd; only called when has_attention_rows(hd).
 static inline void SK_NAME(attention_rows)(int hd, const float *q, const int *src, long row_stride, const float *kt,
-                                           const float *vg, const float *bias, const float *rev, int ws,
+                                           const float *vg, const float *bias, const float *rev, int window_size,
                                            const int *label, float *e, float *out, long out_stride, int n) {
 #ifdef SK_ATTENTION_ROW_BLOCK
-    if (hd == 16) SK_NAME(attention_rows16)(q, src, row_stride, kt, vg, bias, rev, ws, label, e, out, out_stride, n);
+    if (hd == 16) SK_NAME(attention_rows16)(q, src, row_stride, kt, vg, bias, rev, window_size, label, e, out, out_stride, n);
 #endif
 #ifdef SK_ATTENTION8_ROW_BLOCK
-    if (hd == 8) SK_NAME(attention_rows8)(q, src, row_stride, kt, vg, bias, rev, ws, label, e, out, out_stride, n);
+    if (hd == 8) SK_NAME(attention_rows8)(q, src, row_stride, kt, vg, bias, rev, window_size, label, e, out, out_stride, n);
 #endif
     // Any other hd: has_attention_rows was false and the caller took another path.
 }
 
-// Dense bias (n, n), n = ws * ws, of one head from its table (2W-1, 2W-1), W = table_window >= ws:
+// Dense bias (n, n), n = window_size * window_size, of one head from its table (2W-1, 2W-1), W = table_window >= window_size:
 // bias[i][j] = table[yi - yj + W - 1][xi - xj + W - 1] for window tokens i = (yi, xi), j = (yj, xj).
-static void SK_NAME(relative_bias_dense)(const float *table, int table_window, int ws, float *bias) {
-    const int n = ws * ws, side = 2 * table_window - 1;
+static void SK_NAME(relative_bias_dense)(const float *table, int table_window, int window_size, float *bias) {
+    const int n = window_size * window_size, side = 2 * table_window - 1;
     for (int i = 0; i < n; i++)
         for (int j = 0; j < n; j++)
-            bias[(long)i * n + j] = table[(i / ws - j / ws + table_window - 1) * side + i % ws - j % ws + table_window - 1];
+            bias[(long)i * n + j] = table[(i / window_size - j / window_size + table_window - 1) * side + i % window_size - j % window_size + table_window - 1];
 }
 
-// The same table for a window of side ws, reversed along x: rev (2ws-1, 2ws-1) with
-// rev[yi - yj + ws - 1][ws - 1 - xi + xj] = bias[i][j], so a query's biases against consecutive keys of one
+// The same table for a window of side window_size, reversed along x: rev (2ws-1, 2ws-1) with
+// rev[yi - yj + window_size - 1][window_size - 1 - xi + xj] = bias[i][j], so a query's biases against consecutive keys of one
 // key row are consecutive floats.
-static void SK_NAME(relative_bias_reversed)(const float *table, int table_window, int ws, float *rev) {
-    const int side = 2 * ws - 1, table_side = 2 * table_window - 1, offset = table_window - ws;
+static void SK_NAME(relative_bias_reversed)(const float *table, int table_window, int window_size, float *rev) {
+    const int side = 2 * window_size - 1, table_side = 2 * table_window - 1, offset = table_window - window_size;
     for (int dy = 0; dy < side; dy++)
         for (int v = 0; v < side; v++)
             rev[dy * side + v] = table[(dy + offset) * table_side + (side - 1 - v) + offset];
 }
 
 // The tokens of window (wy, wx): token t = (ty, tx) sits at (ry, rx) in the grid rolled by -shift, which is
-// src[t] = (ry + shift, rx + shift) mod (h, w) in the grid (shift < ws <= h, w: one wrap at most), and
+// src[t] = (ry + shift, rx + shift) mod (h, w) in the grid (shift < window_size <= h, w: one wrap at most), and
 // label[t] is its Swin mask region (0 without shift). Returns whether the window mixes regions.
-static inline int SK_NAME(window_tokens)(int h, int w, int ws, int shift, int wy, int wx, int *src, int *label) {
+static inline int SK_NAME(window_tokens)(int h, int w, int window_size, int shift, int wy, int wx, int *src, int *label) {
     int masked = 0;
-    for (int ty = 0, t = 0; ty < ws; ty++) {
-        int ry = wy * ws + ty, sy = ry + shift < h ? ry + shift : ry + shift - h;
-        int ly = ry < h - ws ? 0 : (ry < h - shift ? 1 : 2);
-        for (int tx = 0; tx < ws; tx++, t++) {
-            int rx = wx * ws + tx, sx = rx + shift < w ? rx + shift : rx + shift - w;
-            int lx = rx < w - ws ? 0 : (rx < w - shift ? 1 : 2);
+    for (int ty = 0, t = 0; ty < window_size; ty++) {
+        int ry = wy * window_size + ty, sy = ry + shift < h ? ry + shift : ry + shift - h;
+        int ly = ry < h - window_size ? 0 : (ry < h - shift ? 1 : 2);
+        for (int tx = 0; tx < window_size; tx++, t++) {
+            int rx = wx * window_size + tx, sx = rx + shift < w ? rx + shift : rx + shift - w;
+            int lx = rx < w - window_size ? 0 : (rx < w - shift ? 1 : 2);
             src[t] = sy * w + sx;
             label[t] = shift ? ly * 3 + lx : 0;
             masked |= label[t] != label[0];
@@ -401,17 +401,17 @@ static inline int SK_NAME(window_tokens)(int h, int w, int ws, int shift, int wy
 // Softmax(q k^T + bias + mask) v of one window and head: q, k, v of token t at qkv_head + src[t] * 3c
 // (+ c, + 2c), its output to out_head + src[t] * c. bias: (n, n) dense, or rev (the reversed table) when
 // the row kernel takes it; label (n) or NULL; scratch as in window_attention.
-static void SK_NAME(attend_window)(const float *qkv_head, float *out_head, int c, int hd, int ws, float scale,
+static void SK_NAME(attend_window)(const float *qkv_head, float *out_head, int c, int hd, int window_size, float scale,
                                    const int *src, const int *label, int rows_kernel, const float *bias,
                                    const float *rev, float *q, float *k, float *v, float *s, float *o,
                                    float *inv_sum) {
-    const int n = ws * ws;
+    const int n = window_size * window_size;
     const float *qh = qkv_head, *kh = qkv_head + c, *vh = qkv_head + 2 * c;
     if (rows_kernel) {  // keys gathered as kt (hd, n) times the scale, values as (n, hd)
         SK_NAME(gather_keys)(kh, src, 3L * c, scale, k, n, hd);
         for (int t = 0; t < n; t++)
             for (int d0 = 0; d0 < hd; d0 += 8) sk_store8(v + (long)t * hd + d0, sk_load8(vh + (long)src[t] * 3 * c + d0));
-        SK_NAME(attention_rows)(hd, qh, src, 3L * c, k, v, bias, rev, ws, label, s, out_head, c, n);
+        SK_NAME(attention_rows)(hd, qh, src, 3L * c, k, v, bias, rev, window_size, label, s, out_head, c, n);
         return;
     }
     for (int t = 0; t < n; t++) {
@@ -434,10 +434,10 @@ static void SK_NAME(attend_window)(const float *qkv_head, float *out_head, int c
 }
 
 static void SK_NAME(window_attention)(const float *qkv, float *out, int h, int w, int c, int heads, int table_window,
-                                      int ws, int shift, const float *table, float *scratch) {
+                                      int window_size, int shift, const float *table, float *scratch) {
     SK_REASSOCIATE
-    const int n = ws * ws, hd = c / heads, table_size = (2 * table_window - 1) * (2 * table_window - 1);
-    const int windows_x = w / ws, windows = (h / ws) * windows_x;
+    const int n = window_size * window_size, hd = c / heads, table_size = (2 * table_window - 1) * (2 * table_window - 1);
+    const int windows_x = w / window_size, windows = (h / window_size) * windows_x;
     const float scale = 1.0f / sqrtf((float)hd);
     float *q = scratch;              // (n, hd)
     float *k = q + (long)n * hd;     // (n, hd)
@@ -448,17 +448,17 @@ static void SK_NAME(window_attention)(const float *qkv, float *out, int h, int w
     int *src = (int *)(bias + (long)n * n);  // (n) token index in the unshifted grid
     int *label = src + n;                    // (n) Swin mask region of each token
     float *inv_sum = (float *)(label + n);   // (n) 1 / softmax denominator of each query row
-    const int rows_kernel = SK_NAME(has_attention_rows)(hd) && n % hd == 0, compact = rows_kernel && ws % hd == 0;
+    const int rows_kernel = SK_NAME(has_attention_rows)(hd) && n % hd == 0, compact = rows_kernel && window_size % hd == 0;
     // Heads outside the windows: one head's bias is built once per call and reused by every window.
     for (int hh = 0; hh < heads; hh++) {
         const float *head_table = table + (long)hh * table_size;
-        float *rev = bias;  // row kernel with ws % hd == 0: the reversed table instead of the dense bias
-        if (compact) SK_NAME(relative_bias_reversed)(head_table, table_window, ws, rev);
-        else SK_NAME(relative_bias_dense)(head_table, table_window, ws, bias);
+        float *rev = bias;  // row kernel with window_size % hd == 0: the reversed table instead of the dense bias
+        if (compact) SK_NAME(relative_bias_reversed)(head_table, table_window, window_size, rev);
+        else SK_NAME(relative_bias_dense)(head_table, table_window, window_size, bias);
         const float *qkv_head = qkv + hh * hd;
         for (int win = 0; win < windows; win++) {
-            int masked = SK_NAME(window_tokens)(h, w, ws, shift, win / windows_x, win % windows_x, src, label);
-            SK_NAME(attend_window)(qkv_head, out + hh * hd, c, hd, ws, scale, src, masked ? label : NULL, rows_kernel,
+            int masked = SK_NAME(window_tokens)(h, w, window_size, shift, win / windows_x, win % windows_x, src, label);
+            SK_NAME(attend_window)(qkv_head, out + hh * hd, c, hd, window_size, scale, src, masked ? label : NULL, rows_kernel,
                                    compact ? NULL : bias, compact ? rev : NULL, q, k, v, s, o, inv_sum);
         }
     }

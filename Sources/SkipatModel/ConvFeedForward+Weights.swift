@@ -12,8 +12,8 @@ extension ConvFeedForward {
 
     /// Runs with its ring of hidden rows in the workspace's feed-forward slot; y may be x.
     func callAsFunction(_ x: UnsafePointer<Float>, height: Int, width: Int, into y: UnsafeMutablePointer<Float>,
-                        _ ws: Workspace) {
+                        _ workspace: Workspace) {
         self(x, height: height, width: width, into: y,
-             scratch: ws.buffer(Slot.feedForward.rawValue, count: scratchCount(width: width)))
+             scratch: workspace.buffer(Slot.feedForward.rawValue, count: scratchCount(width: width)))
     }
 }

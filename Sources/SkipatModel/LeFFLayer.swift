@@ -10,7 +10,7 @@ struct LeFFLayer: Sendable {
 
     /// x (h, w, width) -> y (h, w, width); y may be x.
     func callAsFunction(_ x: UnsafePointer<Float>, height: Int, width: Int, into y: UnsafeMutablePointer<Float>,
-                        _ ws: Workspace) {
-        feedForward(x, height: height, width: width, into: y, ws)
+                        _ workspace: Workspace) {
+        feedForward(x, height: height, width: width, into: y, workspace)
     }
 }

@@ -3,12 +3,12 @@ import Engine
 /// Architecture of a SKIPAT denoiser, read from the weight file's `__metadata__["config"]`.
 /// Field names match `SkipatConfig` in Scripts/skipat_model.py.
 public struct ModelConfig: Codable, Sendable, Equatable {
-    public var width: Int          // C: channels of the first level
+    public var channels: Int       // C: channels of the first level (JSON "width")
     public var levels: Int         // L: encoder levels, each halves the resolution
     public var depth: Int          // transformer blocks per stage
     public var window: Int         // attention window side
-    public var mlpRatio: Int       // LeFF hidden = mlpRatio * width
-    public var phiRatio: Int       // Phi hidden = phiRatio * width
+    public var mlpRatio: Int       // LeFF hidden = mlpRatio * channels of the block
+    public var phiRatio: Int       // Phi hidden = phiRatio * channels of the block
     public var phiKernel: Int      // Phi depthwise kernel side
     public var phiBlocks: [Int]    // block indices (in every stage) whose attention is replaced by Phi
     public var shiftOrder: ShiftOrder  // which attention blocks use shifted windows
@@ -16,22 +16,22 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var outChannels: Int    // 3
 
     enum CodingKeys: String, CodingKey {
-        case width, levels, depth, window
+        case channels = "width", levels, depth, window
         case mlpRatio = "mlp_ratio", phiRatio = "phi_ratio", phiKernel = "phi_kernel", phiBlocks = "phi_blocks"
         case shiftOrder = "shift_order", inChannels = "in_channels", outChannels = "out_channels"
     }
 
-    public init(width: Int, levels: Int, depth: Int, window: Int, mlpRatio: Int = 4, phiRatio: Int = 2,
+    public init(channels: Int, levels: Int, depth: Int, window: Int, mlpRatio: Int = 4, phiRatio: Int = 2,
                 phiKernel: Int = 5, phiBlocks: [Int], shiftOrder: ShiftOrder = .block, inChannels: Int = 4,
                 outChannels: Int = 3) {
-        (self.width, self.levels, self.depth, self.window) = (width, levels, depth, window)
+        (self.channels, self.levels, self.depth, self.window) = (channels, levels, depth, window)
         (self.mlpRatio, self.phiRatio, self.phiKernel, self.phiBlocks) = (mlpRatio, phiRatio, phiKernel, phiBlocks)
         (self.shiftOrder, self.inChannels, self.outChannels) = (shiftOrder, inChannels, outChannels)
     }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        try self.init(width: c.decode(Int.self, forKey: .width), levels: c.decode(Int.self, forKey: .levels),
+        try self.init(channels: c.decode(Int.self, forKey: .channels), levels: c.decode(Int.self, forKey: .levels),
                       depth: c.decode(Int.self, forKey: .depth), window: c.decode(Int.self, forKey: .window),
                       mlpRatio: c.decode(Int.self, forKey: .mlpRatio), phiRatio: c.decode(Int.self, forKey: .phiRatio),
                       phiKernel: c.decode(Int.self, forKey: .phiKernel), phiBlocks: c.decode([Int].self, forKey: .phiBlocks),
@@ -77,12 +77,12 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     /// anything is allocated: they hold every model this project trains with room to grow, and keep every
     /// size computed from them (channels << levels, window * window, the tile workspaces) far from overflow.
     public enum Limits {
-        public static let width = 1...256
+        public static let channels = 1...256
         public static let levels = 1...6
         public static let depth = 1...16
         public static let window = 1...64
         public static let ratio = 1...16           // mlp_ratio and phi_ratio
-        public static let bottleneckChannels = 4096 // width << levels
+        public static let bottleneckChannels = 4096 // channels << levels
         /// Multiply-accumulates per pixel: 60x the `quality` preset (163 k).
         public static let macsPerPixel = 10_000_000.0
     }
@@ -92,7 +92,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         func outside(_ name: String, _ value: Int, _ range: ClosedRange<Int>) -> String? {
             range.contains(value) ? nil : "\(name) \(value) outside \(range.lowerBound)...\(range.upperBound)"
         }
-        if let problem = outside("width", width, Limits.width) ?? outside("levels", levels, Limits.levels)
+        if let problem = outside("width", channels, Limits.channels) ?? outside("levels", levels, Limits.levels)
             ?? outside("depth", depth, Limits.depth) ?? outside("window", window, Limits.window)
             ?? outside("mlp_ratio", mlpRatio, Limits.ratio) ?? outside("phi_ratio", phiRatio, Limits.ratio)
             ?? outside("phi_kernel", phiKernel, 1...DepthwiseConv.maxKernel) {
@@ -100,8 +100,8 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         }
         if phiKernel % 2 == 0 { return "phi_kernel \(phiKernel) is even (must be odd)" }
         if inChannels != 4 || outChannels != 3 { return "expects 4 input and 3 output channels" }
-        if width << levels > Limits.bottleneckChannels {
-            return "width \(width) << levels \(levels) = \(width << levels) channels, above \(Limits.bottleneckChannels)"
+        if channels << levels > Limits.bottleneckChannels {
+            return "width \(channels) << levels \(levels) = \(channels << levels) channels, above \(Limits.bottleneckChannels)"
         }
         if let j = phiBlocks.first(where: { $0 < 1 || $0 >= depth }) { return "phi block \(j) outside 1..<\(depth)" }
         if Set(phiBlocks).count != phiBlocks.count { return "phi_blocks \(phiBlocks) repeats a block" }

@@ -10,7 +10,7 @@ extension ModelConfig {
                 : 4 * w * w + 2 * Double(window * window) * w
             return share * (mixer + leff)
         }
-        let c = width, n = levels
+        let c = channels, n = levels
         var total = Double(9 * inChannels * c + 9 * 2 * c * outChannels)
         for i in 0..<n {
             let share = 1 / Double(1 << (2 * i))

@@ -13,10 +13,10 @@ struct PhiLayer: Sendable {
 
     /// zPrevious (h, w, width) -> z (h, w, width).
     func callAsFunction(_ zPrevious: UnsafePointer<Float>, height: Int, width: Int, into z: UnsafeMutablePointer<Float>,
-                        _ ws: Workspace) {
+                        _ workspace: Workspace) {
         let n = height * width, channels = feedForward.fc2.outFeatures
-        feedForward(zPrevious, height: height, width: width, into: z, ws)
+        feedForward(zPrevious, height: height, width: width, into: z, workspace)
         efficientChannelAttention(z, rows: n, channels: channels, weight: eca,
-                                  scratch: ws.buffer(Slot.small.rawValue, count: 2 * channels))
+                                  scratch: workspace.buffer(Slot.small.rawValue, count: 2 * channels))
     }
 }

@@ -23,7 +23,7 @@ public final class SkipatDenoiser: Sendable {
     }
 
     public init(weights: WeightFile) throws {
-        let cfg = weights.config, c = cfg.width, levels = cfg.levels
+        let cfg = weights.config, c = cfg.channels, levels = cfg.levels
         var r = WeightReader(weights)
         config = cfg
         metadata = weights.metadata
@@ -51,14 +51,14 @@ public final class SkipatDenoiser: Sendable {
     /// One tile: input (h, w, 4) = noisy RGB in [0,1] and sigma/255, channel-last -> output (h, w, 3).
     /// h and w must be positive multiples of `config.sizeMultiple`.
     public func forward(_ input: UnsafePointer<Float>, height: Int, width: Int, into output: UnsafeMutablePointer<Float>,
-                        workspace ws: Workspace, trace: ForwardTrace? = nil) {
-        let m = config.sizeMultiple, c = config.width, levels = config.levels
+                        workspace: Workspace, trace: ForwardTrace? = nil) {
+        let m = config.sizeMultiple, c = config.channels, levels = config.levels
         precondition(height > 0 && width > 0 && height % m == 0 && width % m == 0, "tile \(height)x\(width) is not a multiple of \(m)")
         func size(_ level: Int) -> (h: Int, w: Int) { (height >> level, width >> level) }
         func skip(_ level: Int) -> UnsafeMutablePointer<Float> {
-            ws.buffer(Slot.skip.rawValue + level, count: size(level).h * size(level).w * (c << level))
+            workspace.buffer(Slot.skip.rawValue + level, count: size(level).h * size(level).w * (c << level))
         }
-        func columns(_ count: Int) -> UnsafeMutablePointer<Float> { ws.buffer(Slot.columns.rawValue, count: count) }
+        func columns(_ count: Int) -> UnsafeMutablePointer<Float> { workspace.buffer(Slot.columns.rawValue, count: count) }
 
         // Encoder: each level runs in place in its skip buffer; its downsample feeds the next level.
         var current = skip(0)
@@ -68,23 +68,23 @@ public final class SkipatDenoiser: Sendable {
         trace?("input_proj", current, [height, width, c])
         for level in 0..<levels {
             let (h, w) = size(level)
-            encoders[level](current, height: h, width: w, ws, trace: trace)
-            let next = level + 1 < levels ? skip(level + 1) : ws.buffer(Slot.x.rawValue, count: height * width * 2 * c)
+            encoders[level](current, height: h, width: w, workspace, trace: trace)
+            let next = level + 1 < levels ? skip(level + 1) : workspace.buffer(Slot.x.rawValue, count: height * width * 2 * c)
             downsamples[level](current, height: h, width: w, into: next,
                                scratch: columns(downsamples[level].scratchCount(height: h, width: w)))
             trace?("downs.\(level)", next, [h / 2, w / 2, c << (level + 1)])
             current = next
         }
-        bottleneck(current, height: size(levels).h, width: size(levels).w, ws, trace: trace)
+        bottleneck(current, height: size(levels).h, width: size(levels).w, workspace, trace: trace)
 
         // Decoder: upsample, concatenate the skip, run the stage in place in the x buffer.
         for level in (0..<levels).reversed() {
             let (h, w) = size(level), up = upsamples[level]
-            let upsampled = ws.buffer(Slot.upsampled.rawValue, count: h * w * up.outChannels)
+            let upsampled = workspace.buffer(Slot.upsampled.rawValue, count: h * w * up.outChannels)
             up(current, height: h / 2, width: w / 2, into: upsampled, scratch: columns(up.scratchCount(height: h / 2, width: w / 2)))
             trace?("ups.\(level)", upsampled, [h, w, up.outChannels])
             concatChannels(upsampled, up.outChannels, skip(level), c << level, into: current, rows: h * w)
-            decoders[level](current, height: h, width: w, ws, trace: trace)
+            decoders[level](current, height: h, width: w, workspace, trace: trace)
         }
 
         // Output projection plus the global residual (the noisy RGB).

@@ -36,21 +36,21 @@ struct Stage: Sendable {
     }
 
     /// Runs the stage in place on x (h, w, width).
-    func callAsFunction(_ x: UnsafeMutablePointer<Float>, height: Int, width gridWidth: Int, _ ws: Workspace,
+    func callAsFunction(_ x: UnsafeMutablePointer<Float>, height: Int, width gridWidth: Int, _ workspace: Workspace,
                         trace: ForwardTrace?) {
         let n = height * gridWidth, count = n * width
         var zPrevious: UnsafeMutablePointer<Float>? = nil
         for (j, block) in blocks.enumerated() {
-            let z = ws.buffer((j % 2 == 0 ? Slot.zEven : Slot.zOdd).rawValue, count: count)
+            let z = workspace.buffer((j % 2 == 0 ? Slot.zEven : Slot.zOdd).rawValue, count: count)
             switch block.mixer {
             case .attention(let attention):
-                attention(x, height: height, width: gridWidth, into: z, ws)
+                attention(x, height: height, width: gridWidth, into: z, workspace)
             case .phi(let phi):
-                phi(zPrevious!, height: height, width: gridWidth, into: z, ws)
+                phi(zPrevious!, height: height, width: gridWidth, into: z, workspace)
             }
-            let normed = ws.buffer(Slot.normed.rawValue, count: count)
+            let normed = workspace.buffer(Slot.normed.rawValue, count: count)
             block.norm2.addingResidual(z, to: x, rows: n, into: normed)  // x += A; normed = LN2(x)
-            block.leff(normed, height: height, width: gridWidth, into: normed, ws)
+            block.leff(normed, height: height, width: gridWidth, into: normed, workspace)
             addInPlace(x, normed, count: count)
             trace?("\(name).blocks.\(j)", x, [height, gridWidth, width])
             zPrevious = z

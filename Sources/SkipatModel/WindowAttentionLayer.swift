@@ -9,7 +9,7 @@ struct WindowAttentionLayer: Sendable {
     let window: Int
     let shift: Int
     /// Relative position bias table (heads, (2*window-1)^2), head-major for the kernel. (The dense
-    /// (heads, ws^2, ws^2) form for every window size a grid can give took 1-8 MB per layer.)
+    /// (heads, n, n) (n = window side squared) form for every window size a grid can give took 1-8 MB per layer.)
     let biasTable: [Float]
 
     init(_ r: inout WeightReader, prefix: String, width: Int, heads: Int, window: Int, shift: Int) throws {
@@ -23,12 +23,12 @@ struct WindowAttentionLayer: Sendable {
 
     /// x (h, w, width) -> z (h, w, width).
     func callAsFunction(_ x: UnsafePointer<Float>, height: Int, width: Int, into z: UnsafeMutablePointer<Float>,
-                        _ ws: Workspace) {
+                        _ workspace: Workspace) {
         let channels = qkv.inFeatures, n = height * width
-        let normed = ws.buffer(Slot.normed.rawValue, count: n * channels)
-        let qkvOut = ws.buffer(Slot.qkv.rawValue, count: n * 3 * channels)
+        let normed = workspace.buffer(Slot.normed.rawValue, count: n * channels)
+        let qkvOut = workspace.buffer(Slot.qkv.rawValue, count: n * 3 * channels)
         let geometry = windowGeometry(height: height, width: width, window: window, shift: shift)
-        let scratch = ws.buffer(Slot.small.rawValue, count: windowAttentionScratchCount(channels: channels, window: geometry.window))
+        let scratch = workspace.buffer(Slot.small.rawValue, count: windowAttentionScratchCount(channels: channels, window: geometry.window))
         norm1(x, rows: n, into: normed)
         qkv(normed, rows: n, into: qkvOut)
         biasTable.withUnsafeBufferPointer { table in

@@ -133,7 +133,7 @@ import Testing
 
     /// A model whose total cost is absurd is refused even when every field alone is in range.
     @Test func costAboveTheLimit() throws {
-        let config = ModelConfig(width: 256, levels: 4, depth: 16, window: 64, mlpRatio: 16, phiRatio: 16, phiBlocks: [])
+        let config = ModelConfig(channels: 256, levels: 4, depth: 16, window: 64, mlpRatio: 16, phiRatio: 16, phiBlocks: [])
         #expect(config.problem?.contains("above") == true)
     }
 

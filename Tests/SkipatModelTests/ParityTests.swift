@@ -76,11 +76,11 @@ import Testing
         func shifts(_ config: ModelConfig) -> [[Int]] {
             (0..<3).map { s in (0..<3).map { config.windowShift(stage: s, block: $0) } }
         }
-        var skipat = ModelConfig(width: 4, levels: 1, depth: 3, window: 8, phiBlocks: [1])
+        var skipat = ModelConfig(channels: 4, levels: 1, depth: 3, window: 8, phiBlocks: [1])
         #expect(shifts(skipat) == Array(repeating: [0, 0, 0], count: 3))
         skipat.shiftOrder = .network  // attention blocks 0 and 2 of every stage: plain, shifted
         #expect(shifts(skipat) == Array(repeating: [0, 0, 4], count: 3))
-        var baseline = ModelConfig(width: 4, levels: 1, depth: 3, window: 8, phiBlocks: [])
+        var baseline = ModelConfig(channels: 4, levels: 1, depth: 3, window: 8, phiBlocks: [])
         #expect(shifts(baseline) == Array(repeating: [0, 4, 0], count: 3))
         baseline.shiftOrder = .network  // 3 attention blocks per stage: parity runs on across stages
         #expect(shifts(baseline) == [[0, 4, 0], [4, 0, 4], [0, 4, 0]])
@@ -126,10 +126,10 @@ enum Fixtures {
 @Suite struct ModelCostTests {
     /// Values printed by `python3 Scripts/skipat_model.py` (163.0 / 202.7 / 28.5 kMAC per pixel).
     @Test func macsMatchThePythonCount() {
-        let quality = ModelConfig(width: 16, levels: 3, depth: 2, window: 16, phiBlocks: [1])
+        let quality = ModelConfig(channels: 16, levels: 3, depth: 2, window: 16, phiBlocks: [1])
         var baseline = quality
         baseline.phiBlocks = []
-        let fast = ModelConfig(width: 8, levels: 2, depth: 2, window: 8, phiBlocks: [1])
+        let fast = ModelConfig(channels: 8, levels: 2, depth: 2, window: 8, phiBlocks: [1])
         #expect(abs(quality.macsPerPixel / 1000 - 163.0) < 0.05)
         #expect(abs(baseline.macsPerPixel / 1000 - 202.7) < 0.05)
         #expect(abs(fast.macsPerPixel / 1000 - 28.5) < 0.05)

@@ -46,14 +46,14 @@ void sk_pixel_shuffle2(const float *g, float *y, int h, int w, int cout, const f
 void sk_eca(float *x, long rows, int c, const float *w3, float *scratch);
 /// Window attention core on one tile (Swin-style shifted windows, relative position bias, masks).
 /// qkv (h*w, 3c): columns [q | k | v], head-major inside each (head, dim). out (h*w, c) at the tokens'
-/// original positions. Windows have side ws <= table_window; table (heads, 2*table_window-1,
+/// original positions. Windows have side window_size <= table_window; table (heads, 2*table_window-1,
 /// 2*table_window-1) is the relative position bias table, head-major. shift 0 = plain windows; otherwise
-/// 0 < shift < ws, and h, w are multiples of ws (the token map wraps around the grid at most once).
-/// scratch: sk_window_attention_scratch(c, ws) floats.
-void sk_window_attention(const float *qkv, float *out, int h, int w, int c, int heads, int table_window, int ws,
+/// 0 < shift < window_size, and h, w are multiples of window_size (the token map wraps around the grid at most once).
+/// scratch: sk_window_attention_scratch(c, window_size) floats.
+void sk_window_attention(const float *qkv, float *out, int h, int w, int c, int heads, int table_window, int window_size,
                          int shift, const float *table, float *scratch);
 /// Floats of scratch sk_window_attention needs.
-long sk_window_attention_scratch(int c, int ws);
+long sk_window_attention_scratch(int c, int window_size);
 /// Packs a Linear layer for sk_linear: weight (n, k) row-major (PyTorch's (out, in)) -> panels
 /// (ceil(n/16), k, 16) with panel p holding output features 16p..16p+15, zero-padded; bias (n) or NULL ->
 /// bias16 (ceil(n/16)*16), zero-padded.

@@ -122,17 +122,17 @@ public enum Reference {
     /// qkv (h*w, 3C); table ((2*window-1)^2, heads). Returns (h*w, C) before the output projection.
     public static func windowAttention(qkv: [Float], height h: Int, width w: Int, channels c: Int, heads: Int,
                                        window: Int, shift requestedShift: Int, biasTable: Tensor) -> [Float] {
-        let (ws, shift) = windowGeometry(height: h, width: w, window: window, shift: requestedShift)
-        let hd = c / heads, n = ws * ws, side = 2 * window - 1
-        func region(_ r: Int, _ size: Int) -> Int { r < size - ws ? 0 : (r < size - shift ? 1 : 2) }
+        let (windowSide, shift) = windowGeometry(height: h, width: w, window: window, shift: requestedShift)
+        let hd = c / heads, n = windowSide * windowSide, side = 2 * window - 1
+        func region(_ r: Int, _ size: Int) -> Int { r < size - windowSide ? 0 : (r < size - shift ? 1 : 2) }
         var out = [Float](repeating: 0, count: h * w * c)
-        for wy in 0..<(h / ws) {
-            for wx in 0..<(w / ws) {
+        for wy in 0..<(h / windowSide) {
+            for wx in 0..<(w / windowSide) {
                 // Tokens of this window: rolled position -> original position.
                 let tokens = (0..<n).map { t -> (source: Int, label: Int, y: Int, x: Int) in
-                    let ry = wy * ws + t / ws, rx = wx * ws + t % ws
+                    let ry = wy * windowSide + t / windowSide, rx = wx * windowSide + t % windowSide
                     let label = shift > 0 ? region(ry, h) * 3 + region(rx, w) : 0
-                    return (((ry + shift) % h) * w + (rx + shift) % w, label, t / ws, t % ws)
+                    return (((ry + shift) % h) * w + (rx + shift) % w, label, t / windowSide, t % windowSide)
                 }
                 for head in 0..<heads {
                     for i in 0..<n {
