@@ -4,36 +4,46 @@ import Foundation
 import Glibc
 #endif
 
-/// Frame progress on stderr: a redrawn bar (frames, fps, ETA) on a terminal, a plain line every few
-/// seconds otherwise (logs and pipes).
+/// Progress on stderr: a redrawn bar (units done, rate, ETA) on a terminal; elsewhere (logs, pipes) a
+/// plain line every few seconds when `plainLines`, else nothing. Silent with `--quiet`.
 public final class ProgressReporter {
-    private let total: Int?
+    private var total: Int?
+    private let unit: String
     private let start = Date()
     private var done = 0
     private var lastPrint = Date.distantPast
     private let isTerminal = isatty(STDERR_FILENO) != 0
+    private let enabled: Bool
 
-    public init(total: Int?) {
+    /// `unit`: what is counted ("frames", "tiles").
+    public init(total: Int?, unit: String = "frames", plainLines: Bool = true) {
         self.total = total.flatMap { $0 > 0 ? $0 : nil }
+        self.unit = unit
+        enabled = !Status.quiet && (isTerminal || plainLines)
     }
 
-    public func frameDone() {
-        done += 1
+    /// One more unit done.
+    public func frameDone() { update(done: done + 1) }
+
+    /// `done` units finished so far (of `total`, when it is known only now).
+    public func update(done: Int, of total: Int? = nil) {
+        self.done = done
+        if let total, total > 0 { self.total = total }
         let now = Date()
-        if now.timeIntervalSince(lastPrint) >= (isTerminal ? 0.2 : 5) {
+        if enabled, now.timeIntervalSince(lastPrint) >= (isTerminal ? 0.2 : 5) {
             lastPrint = now
             emit(final: false)
         }
     }
 
-    public func finish() { emit(final: true) }
+    public func finish() { if enabled { emit(final: true) } }
 
     private func emit(final: Bool) {
         let elapsed = Date().timeIntervalSince(start)
-        let fps = elapsed > 0 ? Double(done) / elapsed : 0
-        var text = total.map { "\(done)/\($0) frames" } ?? "\(done) frames"
-        text += String(format: ", %.2f fps", fps)
-        if let total, fps > 0, !final { text += ", ETA " + Self.clock(Double(max(0, total - done)) / fps) }
+        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        var text = total.map { "\(done)/\($0) \(unit)" } ?? "\(done) \(unit)"
+        text += String(format: unit == "frames" ? ", %.2f fps" : ", %.1f/s", rate)
+        if let total, rate > 0, !final { text += ", ETA " + Self.clock(Double(max(0, total - done)) / rate) }
         if final { text += ", " + Self.clock(elapsed) + " total" }
         if isTerminal {
             let width = 30, filled = total.map { min(width, done * width / $0) } ?? 0

@@ -19,6 +19,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "denoise-bench",
         abstract: "Throughput and memory of the SKIPAT engine and pipeline.",
+        version: ToolVersion.text,
         subcommands: [EngineBench.self, ImageBench.self, VideoBench.self, PipelineBench.self])
 }
 

@@ -11,5 +11,6 @@ struct DenoiseEval: ParsableCommand {
             result files are replaced. Scores are taken on the output rounded to 8 bits against the clean \
             file (docs/design.md, section 6). --shard K/N runs every N-th item from K; 'merge' joins the shards.
             """,
+        version: ToolVersion.text,
         subcommands: [GaussianCommand.self, SIDDCommand.self, DAVISCommand.self, NoiseLevelCommand.self, MergeCommand.self])
 }

@@ -9,7 +9,8 @@ struct DenoiseVideo: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "denoise-video",
         abstract: "Denoise every frame of a video; same size, frame rate and timestamps; audio copied.",
-        discussion: "Default output: <name>.denoised.<ext> beside the input. Uses the fast preset unless --model says otherwise.")
+        discussion: "Default output: <name>.denoised.<ext> beside the input. Uses the fast preset unless --model says otherwise.",
+        version: ToolVersion.text)
 
     /// The model without --model.
     static let defaultPreset = "fast"
@@ -28,8 +29,7 @@ struct DenoiseVideo: ParsableCommand {
     @Option(name: .long, help: "H.264 quality (constant rate factor, 0-51, lower is better).")
     var crf: Int = 18
 
-    @Flag(name: .long, help: "Overwrite the output if it exists.")
-    var force = false
+    @OptionGroup var output_: OutputOptions
 
     @Flag(name: .customLong("keep-going"),
           help: "Write the output even when damaged packets or a truncated input lose frames (reported, exit 0).")
@@ -37,12 +37,13 @@ struct DenoiseVideo: ParsableCommand {
 
     func run() throws {
         InterruptCleanup.install()
+        output_.apply()
         try options.check()
         guard ["h264", "ffv1"].contains(codec) else { throw ToolError("--codec \(codec)", "must be h264 or ffv1") }
         guard (0...51).contains(crf) else { throw ToolError("--crf \(crf)", "out of range (0-51)") }
         try FileChecks.input(input)
         let destination = output ?? Self.defaultOutput(for: input)
-        try FileChecks.output(destination, input: input, force: force)
+        try FileChecks.output(destination, input: input, force: output_.force)
         let denoiser = try options.makeDenoiser(defaultPreset: Self.defaultPreset)
         var encode = VideoEncodeOptions()
         encode.codec = codec == "ffv1" ? .ffv1 : .h264

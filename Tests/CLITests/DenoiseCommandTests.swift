@@ -22,6 +22,43 @@ import Testing
         #expect(ToolRunner.contents(folder) == ["out.png"], "no temporary files remain")
     }
 
+    /// `--sigma 0` and `--strength 0` return the input's samples unchanged (16-bit RGB sample: bit-exact);
+    /// `--strength 0.5` lands between the input and the full result.
+    @Test func nothingToRemoveIsBitExactAndStrengthBlends() throws {
+        let folder = try ToolRunner.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = ToolRunner.sample("chelsea-noisy-s50.png")
+        let original = try PNGCodec.read(path: input, maxPixels: 1 << 24)
+        func run(_ name: String, _ options: [String]) throws -> StoredImage {
+            let output = folder.appendingPathComponent(name).path
+            let result = try ToolRunner.run("denoise", [input, output] + options + model)
+            #expect(result.status == 0, "\(result.stderr)")
+            return try PNGCodec.read(path: output, maxPixels: 1 << 24)
+        }
+        #expect(try run("sigma0.png", ["--sigma", "0"]).samples == original.samples)
+        #expect(try run("strength0.png", ["--sigma", "50", "--strength", "0"]).samples == original.samples)
+        let full = try run("full.png", ["--sigma", "50"]), half = try run("half.png", ["--sigma", "50", "--strength", "0.5"])
+        // Per sample, half = (input + full) / 2 up to rounding (tolerance 1 level of 65535).
+        let worst = zip(half.samples, zip(original.samples, full.samples)).map { h, pair in
+            abs(Int(h) * 2 - Int(pair.0) - Int(pair.1))
+        }.max() ?? 0
+        #expect(full.samples != original.samples && worst <= 2, "largest |2 half - input - full| = \(worst)")
+    }
+
+    /// `--quiet` prints nothing on success; `--version` names the release and every preset's training step.
+    @Test func quietAndVersion() throws {
+        let folder = try ToolRunner.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let quiet = try ToolRunner.run("denoise", [ToolRunner.sample("astronaut-noisy-s25.png"), folder.appendingPathComponent("o.png").path,
+                                                   "--quiet"] + model)
+        #expect(quiet.status == 0 && quiet.stderr.isEmpty && quiet.stdout.isEmpty, "\(quiet.stderr)")
+        for tool in ["denoise", "denoise-video"] {
+            let version = try ToolRunner.run(tool, ["--version"])
+            #expect(version.status == 0 && version.stdout.contains("quality step ") && version.stdout.contains("fast step "),
+                    "\(version.stdout)")
+        }
+    }
+
     @Test func blindModePrintsTheEstimate() throws {
         let folder = try ToolRunner.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
