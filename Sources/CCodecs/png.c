@@ -118,6 +118,10 @@ cc_png_reader *cc_png_open(const char *path, long max_pixels, cc_image *header, 
     png_infop info = reader->info;
     png_init_io(png, reader->file);
     png_set_sig_bytes(png, 8);
+    // Bounded memory for what an input controls: a text or ICC chunk claiming gigabytes is refused
+    // (8 MB per chunk, 1000 ancillary chunks at most); the pixel limit was checked on the header above.
+    png_set_chunk_malloc_max(png, 8u << 20);
+    png_set_chunk_cache_max(png, 1000);
     png_read_info(png, info);
     int color = png_get_color_type(png, info), depth = png_get_bit_depth(png, info);
     if (color == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);

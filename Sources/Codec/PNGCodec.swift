@@ -14,18 +14,14 @@ public enum PNGCodec {
         }
         defer { cc_png_close(reader) }
         let count = Int(header.width) * Int(header.height) * Int(header.channels)
-        // Decoded straight into the array's storage: no second copy of a large image.
-        var failure: CodecError?
-        let samples = [UInt16](unsafeUninitializedCapacity: count) { buffer, initialized in
-            do {
-                try callCodec(path) { cc_png_read_pixels(reader, buffer.baseAddress, $0, $1) }
-            } catch {
-                failure = error as? CodecError
-                buffer.initialize(repeating: 0)
-            }
+        // Decoded straight into the array's storage: no second copy of a large image. Pages are touched
+        // only as rows arrive, so a header that lies about its size costs the rows actually present; on a
+        // failure nothing is initialised (UInt16 needs no deinitialisation) and the error goes up.
+        let samples = try [UInt16](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialized = 0
+            try callCodec(path) { cc_png_read_pixels(reader, buffer.baseAddress, $0, $1) }
             initialized = count
         }
-        if let failure { throw failure }
         let layout = PixelLayout(channels: PixelLayout.Channels(rawValue: Int(header.channels))!, bitDepth: Int(header.bit_depth))
         return StoredImage(width: Int(header.width), height: Int(header.height), layout: layout, samples: samples)
     }

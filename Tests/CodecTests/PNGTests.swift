@@ -2,6 +2,9 @@ import Foundation
 import Imaging
 import TestSupport
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import Codec
 
 /// Repository paths, found from this file so tests never depend on the working directory.
@@ -114,6 +117,35 @@ func temporaryFolder() throws -> URL {
         #expect(try readError(Data()) == "file is empty")
         let problem = try readError(Data("hello, this is text and not a picture at all\n".utf8), name: "notes.png")
         #expect(problem.contains("not") , "\(problem)")
+    }
+
+    /// Peak resident memory of this process so far, in MB.
+    func peakRSSMegabytes() -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+
+    /// A header that claims 15000x15000 pixels and has none: fails at the missing data, and the pixel
+    /// buffer it reserved is never touched (peak memory grows by under 100 MB; it took 1.37 GB).
+    @Test func lyingHeaderCostsLittleMemory() throws {
+        let before = peakRSSMegabytes()
+        let problem = try readError(pngHeaderOnly(width: 15_000, height: 15_000, bitDepth: 8, colorType: 2))
+        #expect(problem.contains("corrupt PNG"), "\(problem)")
+        #expect(peakRSSMegabytes() - before < 100, "peak RSS grew \(peakRSSMegabytes() - before) MB")
+    }
+
+    /// A text chunk that claims 2 GB is refused by libpng's chunk limit instead of being read into memory.
+    @Test func hugeTextChunkIsRefused() throws {
+        var png = samplePNG
+        let iend = png.count - 12  // the IEND chunk: length, type, CRC
+        var chunk = withUnsafeBytes(of: UInt32(0x7FFF_0000).bigEndian) { Data($0) } + Data("tEXt".utf8)
+        chunk += Data("Comment\u{0}".utf8) + Data(repeating: 0x41, count: 64)
+        png.replaceSubrange(iend..<iend, with: chunk)
+        let before = peakRSSMegabytes()
+        let problem = try readError(png)
+        #expect(problem.contains("corrupt PNG") || problem.contains("too large"), "\(problem)")
+        #expect(peakRSSMegabytes() - before < 100, "peak RSS grew \(peakRSSMegabytes() - before) MB")
     }
 
     /// Signature + IHDR (with a correct CRC) + nothing else.
