@@ -12,3 +12,8 @@ public func printStatus(_ line: String) {
     guard !Status.quiet else { return }
     FileHandle.standardError.write(Data((line + "\n").utf8))
 }
+
+/// One error line on stderr, printed even with `--quiet` (a batch goes on after it).
+public func printError(_ line: String) {
+    FileHandle.standardError.write(Data(("error: " + line + "\n").utf8))
+}

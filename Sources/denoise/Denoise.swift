@@ -9,22 +9,25 @@ import Imaging
 struct Denoise: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "denoise",
-        abstract: "Denoise one image with the SKIPAT restoration transformer.",
+        abstract: "Denoise images with the SKIPAT restoration transformer: one file, or a batch into a folder.",
         discussion: """
-            Reads PNG (8/16-bit, gray, gray+alpha, RGB, RGBA, palette) or JPEG/TIFF/BMP, writes PNG in the \
-            input's bit depth and channel layout; alpha passes through untouched. Blind by default: the \
-            noise level is estimated and printed; --sigma sets it.
+            denoise IN OUT.png denoises one image; denoise INPUT... --output-dir DIR denoises every file and \
+            every image inside every folder given into DIR, keeping names (as .png); existing outputs are \
+            skipped unless --force, a bad file is reported and the rest go on. Reads PNG (8/16-bit, gray, \
+            gray+alpha, RGB, RGBA, palette) or JPEG/TIFF/BMP, writes PNG in the input's bit depth and \
+            channel layout; alpha passes through untouched. Blind by default: the noise level is estimated \
+            and printed; --sigma sets it. Put -- before file names that begin with a dash.
             """,
         version: ToolVersion.text)
 
     /// The model without --model.
     static let defaultPreset = "quality"
 
-    @Argument(help: "Input image.")
-    var input: String
+    @Argument(help: "Input image and output PNG; with --output-dir, input files and folders.")
+    var paths: [String] = []
 
-    @Argument(help: "Output PNG.")
-    var output: String
+    @Option(name: .customLong("output-dir"), help: "Folder for a batch's outputs (created if missing).")
+    var outputFolder: String?
 
     @OptionGroup var options: ModelOptions
 
@@ -40,12 +43,65 @@ struct Denoise: ParsableCommand {
         guard strength.isFinite, (0...1).contains(strength) else {
             throw ToolError("--strength \(strength)", "out of range: give a value from 0 (no change) to 1 (full)")
         }
+        if let outputFolder {
+            try runBatch(into: outputFolder)
+            return
+        }
+        guard paths.count == 2 else {
+            throw ToolError(paths.isEmpty ? "denoise" : paths.joined(separator: " "),
+                            "give an input and an output (denoise IN OUT.png), or inputs and --output-dir DIR")
+        }
+        let (input, output) = (paths[0], paths[1])
         try FileChecks.input(input)
+        try checkOutput(output, input: input)
+        try denoiseFile(input, to: output, with: try options.makeDenoiser(defaultPreset: Self.defaultPreset))
+    }
+
+    func checkOutput(_ output: String, input: String) throws {
         guard URL(fileURLWithPath: output).pathExtension.lowercased() == "png" else {
             throw ToolError(output, "output must be a .png file")
         }
         try FileChecks.output(output, input: input, force: output_.force)
+    }
+
+    /// Every input into `folder`: one model load, per-file errors reported as they come, a summary line,
+    /// and a non-zero exit when any file failed.
+    func runBatch(into folder: String) throws {
+        guard !paths.isEmpty else { throw ToolError("--output-dir \(folder)", "give the inputs (files or folders) to denoise") }
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw ToolError(folder, "cannot create the output folder")
+        }
+        let batch = BatchInputs(paths, outputFolder: folder)
+        guard !batch.items.isEmpty || !batch.problems.isEmpty else { throw ToolError(paths.joined(separator: " "), "no images found") }
         let denoiser = try options.makeDenoiser(defaultPreset: Self.defaultPreset)
+        var (written, skipped, failed) = (0, 0, batch.problems.count)
+        for problem in batch.problems { printError("\(problem.path): \(problem.problem)") }
+        for (index, item) in batch.items.enumerated() {
+            if !output_.force, FileManager.default.fileExists(atPath: item.output) {
+                skipped += 1
+                printStatus("[\(index + 1)/\(batch.items.count)] \(item.output) exists, skipped (--force replaces it)")
+                continue
+            }
+            do {
+                try FileChecks.input(item.input)
+                try checkOutput(item.output, input: item.input)
+                printStatus("[\(index + 1)/\(batch.items.count)] \(item.input)")
+                try denoiseFile(item.input, to: item.output, with: denoiser)
+                written += 1
+            } catch {
+                failed += 1
+                printError("\(error)")
+            }
+        }
+        let summary = "\(written) written, \(skipped) skipped, \(failed) failed"
+        guard failed == 0 else { throw ToolError("denoise", summary) }
+        printStatus(summary)
+    }
+
+    /// One image: read, measure or take the noise level, denoise, blend by --strength, write atomically.
+    func denoiseFile(_ input: String, to output: String, with denoiser: Denoiser) throws {
         let start = Date()
         let stored = try ImageFile.read(path: input, maxPixels: maxImagePixels)
         let planes = stored.colorPlanes()

@@ -1,0 +1,47 @@
+import Foundation
+
+/// The inputs of a batch (`denoise INPUT... --output-dir DIR`): files as given, folders expanded to the
+/// image files directly inside them (sorted by name), each paired with its output path in the folder.
+public struct BatchInputs {
+    /// Extensions of the still images a folder contributes (lower case).
+    public static let imageExtensions: Set<String> = ["png", "jpg", "jpeg", "tif", "tiff", "bmp"]
+
+    public struct Item: Equatable {
+        public let input: String
+        public let output: String
+    }
+
+    public private(set) var items: [Item] = []
+    /// Inputs that cannot be part of the batch (missing path, two inputs with the same output name), with why.
+    public private(set) var problems: [(path: String, problem: String)] = []
+
+    /// Every output is `outputFolder/<input name>.png` (the output format).
+    public init(_ paths: [String], outputFolder: String) {
+        var files: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                files.append(path)  // reported by the per-file checks with the real reason
+                continue
+            }
+            if isDirectory.boolValue {
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+                files += names.filter { Self.imageExtensions.contains(URL(fileURLWithPath: $0).pathExtension.lowercased()) }
+                    .sorted().map { (path as NSString).appendingPathComponent($0) }
+            } else {
+                files.append(path)
+            }
+        }
+        var claimed: [String: String] = [:]  // output -> the input that writes it
+        for file in files {
+            let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent + ".png"
+            let output = (outputFolder as NSString).appendingPathComponent(name)
+            if let first = claimed[output] {
+                problems.append((file, "its output \(name) is already written for \(first); rename one of them"))
+                continue
+            }
+            claimed[output] = file
+            items.append(Item(input: file, output: output))
+        }
+    }
+}

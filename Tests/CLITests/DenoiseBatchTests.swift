@@ -1,0 +1,68 @@
+import Codec
+import Foundation
+import Testing
+
+/// `denoise INPUT... --output-dir DIR`: folders and files, names kept, existing outputs skipped, a bad
+/// file reported while the rest are written, a summary, and the exit status.
+@Suite(.serialized) struct DenoiseBatchTests {
+    let model = ["--model", ToolRunner.fixtureModel, "--sigma", "20"]
+
+    /// A folder with two pictures and a corrupt file, plus one file given directly.
+    func inputs() throws -> (folder: URL, inputs: URL, single: String) {
+        let folder = try ToolRunner.folder()
+        let inputs = folder.appendingPathComponent("in")
+        try FileManager.default.createDirectory(at: inputs, withIntermediateDirectories: true)
+        for sample in ["astronaut-noisy-s25.png", "camera-noisy-s25.png"] {
+            try FileManager.default.copyItem(atPath: ToolRunner.sample(sample), toPath: inputs.appendingPathComponent(sample).path)
+        }
+        try Data("not a picture".utf8).write(to: inputs.appendingPathComponent("broken.png"))
+        try Data("notes".utf8).write(to: inputs.appendingPathComponent("readme.txt"))  // not an image: not picked up
+        let single = folder.appendingPathComponent("coffee.png").path
+        try FileManager.default.copyItem(atPath: ToolRunner.sample("coffee-noisy-s15.png"), toPath: single)
+        return (folder, inputs, single)
+    }
+
+    @Test func corruptFileIsReportedAndTheRestWritten() throws {
+        let (folder, inputs, single) = try inputs()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("out").path
+        let result = try ToolRunner.run("denoise", [inputs.path, single, "--output-dir", out] + model)
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(ToolRunner.contents(URL(fileURLWithPath: out)) == ["astronaut-noisy-s25.png", "camera-noisy-s25.png", "coffee.png"])
+        #expect(result.stderr.contains("broken.png: cannot decode"), "\(result.stderr)")
+        #expect(result.stderrLines.last == "Error: denoise: 3 written, 0 skipped, 1 failed", "\(result.stderr)")
+        // Outputs keep the input's layout (gray stays gray).
+        let gray = try PNGCodec.read(path: out + "/camera-noisy-s25.png", maxPixels: 1 << 24)
+        #expect(gray.layout.channels == .gray)
+    }
+
+    @Test func existingOutputsAreSkippedUnlessForce() throws {
+        let (folder, _, single) = try inputs()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("out").path
+        #expect(try ToolRunner.run("denoise", [single, "--output-dir", out] + model).status == 0)
+        let again = try ToolRunner.run("denoise", [single, "--output-dir", out] + model)
+        #expect(again.status == 0 && again.stderrLines.last == "0 written, 1 skipped, 0 failed", "\(again.stderr)")
+        let forced = try ToolRunner.run("denoise", [single, "--output-dir", out, "--force"] + model)
+        #expect(forced.status == 0 && forced.stderrLines.last == "1 written, 0 skipped, 0 failed", "\(forced.stderr)")
+    }
+
+    /// Two inputs that would write the same output name: the second is refused, not silently overwritten.
+    @Test func collidingNamesAreRefused() throws {
+        let (folder, inputs, _) = try inputs()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let twin = folder.appendingPathComponent("astronaut-noisy-s25.png").path
+        try FileManager.default.copyItem(atPath: ToolRunner.sample("astronaut-noisy-s25.png"), toPath: twin)
+        let out = folder.appendingPathComponent("out").path
+        let result = try ToolRunner.run("denoise", [inputs.appendingPathComponent("astronaut-noisy-s25.png").path, twin,
+                                                    "--output-dir", out] + model)
+        #expect(result.status == 1 && result.stderr.contains("is already written for"), "\(result.stderr)")
+        #expect(ToolRunner.contents(URL(fileURLWithPath: out)) == ["astronaut-noisy-s25.png"])
+    }
+
+    @Test func twoArgumentFormNeedsExactlyTwo() throws {
+        let result = try ToolRunner.run("denoise", [ToolRunner.sample("coffee-noisy-s15.png")] + model)
+        #expect(result.status != 0 && result.stderrLines.count == 1 && result.stderr.contains("give an input and an output"),
+                "\(result.stderr)")
+    }
+}
