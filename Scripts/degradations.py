@@ -198,15 +198,17 @@ def sensor_noise(raw: np.ndarray, shot: float, read: float, np_rng: np.random.Ge
     return demosaic_bilinear(np_rng.standard_normal(raw.shape) * std * masks)
 
 
-def add_camera_noise(img: np.ndarray, rng: random.Random, np_rng: np.random.Generator) -> np.ndarray:
-    """Clean sRGB (H, W, 3) -> the same scene as a camera with realistic noise would save it (8-bit,
-    sometimes JPEG)."""
+def add_camera_noise(img: np.ndarray, rng: random.Random, np_rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Clean sRGB (H, W, 3) -> (noisy, target): the scene as a camera with realistic noise would save it
+    (8-bit, sometimes JPEG), and the clean picture that camera would give (its highlights clipped where
+    the sensor saturates, as in the noisy one; otherwise the input)."""
     camera = Camera(rng)
     raw = camera.unprocess(img)
     shot, read = noise_levels(rng)
     # The sensor saturates at 1; read noise below the black level survives until processing clips it.
     noisy = quantize_8bit(camera.process(np.minimum(raw + sensor_noise(raw, shot, read, np_rng), 1.0)))
+    target = camera.process(np.minimum(raw, 1.0)) if raw.max() > 1.0 else img
     if rng.random() < RANGES["jpeg_share"]:
         lo, hi = RANGES["jpeg_subsampling"]
         noisy = jpeg_roundtrip(noisy, rng.randint(*RANGES["jpeg_quality"]), rng.choice((lo, hi)))
-    return noisy
+    return noisy, target

@@ -99,6 +99,9 @@ def learning_rate(step: int, args) -> float:
     return args.min_lr + 0.5 * (args.lr - args.min_lr) * (1 + math.cos(math.pi * t))
 
 
+# What `best` in a resume file measures: validation.validate_all's mean over the sets.
+BEST_METRIC = "mean-of-validation-sets"
+
 # One warm-up + cosine cycle (with args.cycle_start): the options a resume file keeps, and their defaults.
 SCHEDULE_DEFAULTS = {"steps": 30000, "lr": 5e-4, "min_lr": 1e-6, "warmup": 300}
 
@@ -110,7 +113,7 @@ def save_resume(path: Path, model, ema, opt, step: int, best: float, args):
                    "step": s["step"]} for k, s in opt.state_dict()["state"].items()}
     tmp = path.with_suffix(".tmp")
     torch.save({"model": model.state_dict(), "ema": half(ema.state_dict(), torch.float16),
-                "moments": moments, "step": step, "best": best, "cycle_start": args.cycle_start,
+                "moments": moments, "step": step, "best": best, "best_metric": BEST_METRIC, "cycle_start": args.cycle_start,
                 "schedule": {k: getattr(args, k) for k in SCHEDULE_DEFAULTS}}, tmp)
     os.replace(tmp, path)
 
@@ -124,7 +127,9 @@ def load_resume(path: Path, model, ema, opt) -> tuple[int, float, int, dict | No
     opt_state["state"] = {k: {"exp_avg": s["exp_avg"].float(), "exp_avg_sq": s["exp_avg_sq"].float(),
                               "step": s["step"]} for k, s in state["moments"].items()}
     opt.load_state_dict(opt_state)
-    return state["step"], state["best"], state.get("cycle_start", 0), state.get("schedule")
+    # A best value of another metric (files from before the multi-set score) is not comparable.
+    best = state["best"] if state.get("best_metric") == BEST_METRIC else -1.0
+    return state["step"], best, state.get("cycle_start", 0), state.get("schedule")
 
 
 def resolve_schedule(args, saved: dict | None, continuing: bool):
@@ -150,7 +155,8 @@ def open_log(path: Path):
     if path.exists():
         with open(path) as f:
             if f.readline().strip().split(",") != header:
-                path.rename(path.with_name(path.stem + "-old-layout.csv"))
+                kept = path.with_name(path.stem + f"-until-{time.strftime('%Y%m%d-%H%M%S')}.csv")
+                path.rename(kept)
     new = not path.exists()
     log = open(path, "a", newline="")
     writer = csv.writer(log)

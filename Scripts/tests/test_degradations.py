@@ -66,8 +66,9 @@ class CameraPipelineTests(unittest.TestCase):
         rng, np_rng = random.Random(8), np.random.default_rng(8)
         img = np.random.default_rng(9).random((64, 64, 3))
         for _ in range(6):
-            out = d.add_camera_noise(img, rng, np_rng)
+            out, target = d.add_camera_noise(img, rng, np_rng)
             self.assertEqual(out.shape, img.shape)
+            self.assertEqual(target.shape, img.shape)
             self.assertGreaterEqual(out.min(), 0.0)
             self.assertLessEqual(out.max(), 1.0)
             self.assertLess(np.abs(out * 255 - np.round(out * 255)).max(), 1e-9)
@@ -81,6 +82,25 @@ class CameraPipelineTests(unittest.TestCase):
             self.assertTrue(lo <= shot <= hi)
             line = d.RANGES["read_noise_slope"] * np.log(shot) + d.RANGES["read_noise_intercept"]
             self.assertLess(abs(np.log(read) - line), 4 * d.RANGES["read_noise_jitter"])
+
+
+    def test_target_clips_where_the_sensor_saturates(self):
+        """White under a bright camera exceeds the sensor's range: the target is the clipped picture that
+        camera gives, not the input; below saturation the target is the input itself."""
+        white = np.ones((16, 16, 3))
+        rng, np_rng = random.Random(13), np.random.default_rng(13)
+        saw_clipping = False
+        for _ in range(200):
+            state = rng.getstate()
+            raw = d.Camera(rng).unprocess(white)
+            rng.setstate(state)
+            _, target = d.add_camera_noise(white, rng, np_rng)
+            if raw.max() > 1.0:
+                saw_clipping = True
+                self.assertGreater(np.abs(target - white).max(), 1e-3)  # the saturated camera's white
+            else:
+                self.assertIs(target, white)
+        self.assertTrue(saw_clipping)
 
 
 class AwgnAndColourTests(unittest.TestCase):

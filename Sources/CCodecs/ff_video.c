@@ -46,7 +46,9 @@ struct ccodecs_video {
     int64_t last_packet_pts;  // of the video packet last sent to the decoder
     double lost_seconds[MAX_LOST_TIMES];  // input times of the first packets the decoder rejected
     int lost_time_count;
-    int64_t missing_at_end;   // frames the container announced but the input did not deliver
+    int64_t missing_at_end;   // packets the container announced but the input did not deliver
+    int64_t packets_read;     // video packets read, less those the container marks as discarded (edit lists)
+    int consecutive_errors;   // decoder errors since the last frame or packet
     int warning_count;
     char warnings[MAX_WARNINGS][WARNING_LENGTH];
 };
@@ -363,8 +365,10 @@ static int read_packet(ccodecs_video *v, int decode_video, char *err, size_t err
     if (v->packet->stream_index != v->video_index) return copy_audio_packet(v, v->packet, err, errlen);
     // A damaged packet costs one frame, not the whole run.
     if (decode_video) {
-        v->last_packet_pts = v->packet->pts;
-        if (avcodec_send_packet(v->dec, v->packet) < 0) note_lost_packet(v, v->packet->pts);
+        if (!(v->packet->flags & AV_PKT_FLAG_DISCARD)) v->packets_read++;
+        v->consecutive_errors = 0;
+        v->last_packet_pts = v->packet->pts != AV_NOPTS_VALUE ? v->packet->pts : v->packet->dts;
+        if (avcodec_send_packet(v->dec, v->packet) < 0) note_lost_packet(v, v->last_packet_pts);
     }
     av_packet_unref(v->packet);
     return 0;
@@ -397,16 +401,19 @@ static int to_float_rgb(ccodecs_video *v, const AVFrame *frame, float *rgb, char
     return 0;
 }
 
-// Demuxers report a truncated file as a normal end; the container's frame count tells.
+// Demuxers report a truncated file as a normal end; the container's packet count tells. Packets are
+// compared, not frames: a packet the decoder rejected was delivered (and is counted as damaged), and
+// samples an edit list discards are not expected to become frames.
 static void count_missing_at_end(ccodecs_video *v) {
     int64_t expected = v->ic->streams[v->video_index]->nb_frames;
-    if (expected > 0 && v->frames_returned < expected) v->missing_at_end = expected - v->frames_returned;
+    if (expected > 0 && v->packets_read < expected) v->missing_at_end = expected - v->packets_read;
 }
 
 int ccodecs_video_next(ccodecs_video *v, float *rgb, char *err, size_t errlen) {
     while (!v->decoder_done) {
         int ret = avcodec_receive_frame(v->dec, v->decoded);
         if (ret == 0) {
+            v->consecutive_errors = 0;
             int64_t pts = v->decoded->best_effort_timestamp;
             if (pts == AV_NOPTS_VALUE) pts = v->frames_returned > 0 ? v->frame_pts + v->frame_step : 0;
             v->frame_pts = pts;
@@ -422,7 +429,10 @@ int ccodecs_video_next(ccodecs_video *v, float *rgb, char *err, size_t errlen) {
         } else if (ret == AVERROR(EAGAIN)) {
             if ((ret = read_packet(v, 1, err, errlen)) < 0) return ret;
         } else {
-            note_lost_packet(v, v->last_packet_pts);  // frame-threaded decoders report a bad packet here
+            // Frame-threaded decoders report a bad packet here, a few packets after it was sent. An error
+            // that repeats without any packet being read is not a damaged packet: give up on it.
+            if (++v->consecutive_errors > 64) return ff_set_error(err, errlen, "cannot decode", ret), INPUT;
+            note_lost_packet(v, v->last_packet_pts);
         }
     }
     return 0;

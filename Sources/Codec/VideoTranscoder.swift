@@ -73,7 +73,7 @@ public final class VideoTranscoder {
     public var skippedPackets: Int { Int(ccodecs_video_skipped_packets(handle)) }
 
     /// What the input lost so far: packets the decoder rejected and, once `nextFrame()` has returned nil,
-    /// frames the container announced but never delivered (a truncated file).
+    /// packets the container announced but never delivered (a truncated file).
     public var loss: FrameLoss {
         FrameLoss(rejectedPackets: Int(ccodecs_video_skipped_packets(handle)),
                   rejectedTimes: (0..<ccodecs_video_lost_time_count(handle)).map { ccodecs_video_lost_time(handle, $0) },
@@ -119,7 +119,7 @@ public final class VideoTranscoder {
 }
 
 /// Frames a damaged input cost: the decoder's rejected packets (each at most a frame; the first few with
-/// their input times) and frames missing at the end.
+/// their approximate input times) and packets missing at the end.
 public struct FrameLoss: Sendable, Equatable, CustomStringConvertible {
     public let rejectedPackets: Int
     public let rejectedTimes: [Double]
@@ -128,17 +128,17 @@ public struct FrameLoss: Sendable, Equatable, CustomStringConvertible {
 
     public var isEmpty: Bool { rejectedPackets == 0 && missingAtEnd == 0 }
 
-    /// E.g. "2 damaged packets (at 1.20 s, 1.24 s); input ended after 30 of 50 frames".
+    /// E.g. "2 damaged packets (near 1.20 s, 1.24 s); the input ends early: 24 frames never arrived".
     public var description: String {
         var parts: [String] = []
         if rejectedPackets > 0 {
             let times = rejectedTimes.map { String(format: "%.2f s", $0) }.joined(separator: ", ")
             let more = rejectedPackets > rejectedTimes.count ? ", ..." : ""
             parts.append("\(rejectedPackets) damaged packet\(rejectedPackets == 1 ? "" : "s")"
-                         + (times.isEmpty ? "" : " (at \(times)\(more))"))
+                         + (times.isEmpty ? "" : " (near \(times)\(more))"))
         }
         if missingAtEnd > 0 {
-            parts.append("input ended after \(framesDecoded) of \(framesDecoded + missingAtEnd) frames")
+            parts.append("the input ends early: \(missingAtEnd) frame\(missingAtEnd == 1 ? "" : "s") never arrived")
         }
         return parts.joined(separator: "; ")
     }

@@ -25,13 +25,16 @@ public struct BatchInputs {
                 continue
             }
             if isDirectory.boolValue {
+                // Hidden files (e.g. macOS ._ resource forks) are not pictures.
                 let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-                files += names.filter { Self.imageExtensions.contains(URL(fileURLWithPath: $0).pathExtension.lowercased()) }
+                files += names.filter { !$0.hasPrefix(".") && Self.imageExtensions.contains(URL(fileURLWithPath: $0).pathExtension.lowercased()) }
                     .sorted().map { (path as NSString).appendingPathComponent($0) }
             } else {
                 files.append(path)
             }
         }
+        var seen = Set<String>()  // a file given twice (a.png a.png, dir and dir/) is one input
+        files = files.filter { seen.insert(URL(fileURLWithPath: $0).standardizedFileURL.resolvingSymlinksInPath().path).inserted }
         var claimed: [String: String] = [:]  // output -> the input that writes it
         for file in files {
             let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent + ".png"

@@ -33,13 +33,17 @@ public enum FileChecks {
         guard info.st_size > 0 else { throw ToolError(path, "file is empty") }
     }
 
+    /// True when the two paths name one file (after `.`, `..` and symbolic links).
+    public static func sameFile(_ a: String, _ b: String) -> Bool {
+        URL(fileURLWithPath: a).standardizedFileURL.resolvingSymlinksInPath()
+            == URL(fileURLWithPath: b).standardizedFileURL.resolvingSymlinksInPath()
+    }
+
     /// The output must not be the input, not silently replace a file (unless `force`), and its folder
     /// must exist and be writable.
     public static func output(_ path: String, input: String, force: Bool) throws {
         let resolved = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
-        if resolved == URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath() {
-            throw ToolError(path, "is the input file; inputs are never overwritten")
-        }
+        if sameFile(path, input) { throw ToolError(path, "is the input file; inputs are never overwritten") }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
             if isDirectory.boolValue { throw ToolError(path, "is a directory, not a file") }

@@ -79,6 +79,11 @@ struct Denoise: ParsableCommand {
         var (written, skipped, failed) = (0, 0, batch.problems.count)
         for problem in batch.problems { printError("\(problem.path): \(problem.problem)") }
         for (index, item) in batch.items.enumerated() {
+            if FileChecks.sameFile(item.input, item.output) {  // a batch into its own folder: never the input
+                skipped += 1
+                printStatus("[\(index + 1)/\(batch.items.count)] \(item.input) is its own output, skipped")
+                continue
+            }
             if !output_.force, FileManager.default.fileExists(atPath: item.output) {
                 skipped += 1
                 printStatus("[\(index + 1)/\(batch.items.count)] \(item.output) exists, skipped (--force replaces it)")

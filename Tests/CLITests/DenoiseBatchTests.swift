@@ -60,6 +60,21 @@ import Testing
         #expect(ToolRunner.contents(URL(fileURLWithPath: out)) == ["astronaut-noisy-s25.png"])
     }
 
+    /// A file given twice is one input; hidden files in a folder are not pictures; a batch into its own
+    /// folder never touches its inputs.
+    @Test func duplicatesHiddenFilesAndOwnFolder() throws {
+        let (folder, inputs, _) = try inputs()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.removeItem(at: inputs.appendingPathComponent("broken.png"))
+        try Data("resource fork".utf8).write(to: inputs.appendingPathComponent("._astronaut-noisy-s25.png"))
+        let astronaut = inputs.appendingPathComponent("astronaut-noisy-s25.png").path
+        let before = try Data(contentsOf: URL(fileURLWithPath: astronaut))
+        let result = try ToolRunner.run("denoise", [inputs.path, inputs.path + "/", astronaut, "--output-dir", inputs.path, "--force"] + model)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderrLines.last == "0 written, 2 skipped, 0 failed", "\(result.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: astronaut)) == before)
+    }
+
     @Test func twoArgumentFormNeedsExactlyTwo() throws {
         let result = try ToolRunner.run("denoise", [ToolRunner.sample("coffee-noisy-s15.png")] + model)
         #expect(result.status != 0 && result.stderrLines.count == 1 && result.stderr.contains("give an input and an output"),

@@ -48,11 +48,12 @@ int ccodecs_video_write(ccodecs_video *video, const float *rgb, char *err, size_
 // Copies the remaining audio, flushes the encoder and writes the trailer.
 int ccodecs_video_finish(ccodecs_video *video, char *err, size_t errlen);
 int64_t ccodecs_video_skipped_packets(const ccodecs_video *video);
-// Frames the container announced that the input ended before delivering (a truncated file), known
-// once ccodecs_video_next has returned 0.
+// Video packets the container announced that the input ended before delivering (a truncated file),
+// known once ccodecs_video_next has returned 0.
 int64_t ccodecs_video_missing_frames(const ccodecs_video *video);
 int64_t ccodecs_video_frames_decoded(const ccodecs_video *video);
-// Input times (seconds from the stream's start) of the first rejected packets, at most 8.
+// Input times (seconds from the stream's start) of the first rejected packets, at most 8; with a
+// frame-threaded decoder an error can surface a few packets late, so they are approximate.
 int ccodecs_video_lost_time_count(const ccodecs_video *video);
 double ccodecs_video_lost_time(const ccodecs_video *video, int index);
 int ccodecs_video_warning_count(const ccodecs_video *video);
