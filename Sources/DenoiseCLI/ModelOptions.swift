@@ -32,10 +32,11 @@ public struct ModelOptions: ParsableArguments {
         if let hint = cameraNoiseHint(level, defaultPreset: defaultPreset) { printStatus(hint) }
     }
 
-    /// A status line for a blind run that found camera noise with a model not trained on it, else nil:
-    /// it names the camera-noise variant of the model in use (`fast` -> `real-fast`).
+    /// A status line for a blind run with a model the user chose that found camera noise the model is not
+    /// trained on, else nil: it names the camera-noise variant (`fast` -> `real-fast`). Without --model
+    /// the tools switch to it themselves (BlindModels).
     public func cameraNoiseHint(_ level: BlindNoiseLevel, defaultPreset: String) -> String? {
-        guard level.correlation >= 0.5,
+        guard model != nil, level.correlation >= BlindModels.cameraNoiseThreshold,
               let preset = ModelCatalog.cameraNoiseVariant(of: model ?? defaultPreset, toolDefault: defaultPreset) else {
             return nil
         }

@@ -44,7 +44,8 @@ struct DenoiseVideo: ParsableCommand {
         try FileChecks.input(input)
         let destination = output ?? Self.defaultOutput(for: input)
         try FileChecks.output(destination, input: input, force: output_.force)
-        let denoiser = try options.makeDenoiser(defaultPreset: Self.defaultPreset)
+        let models = try BlindModels(options: options, defaultPreset: Self.defaultPreset)
+        var denoiser = models.primary
         var encode = VideoEncodeOptions()
         encode.codec = codec == "ffv1" ? .ffv1 : .h264
         encode.crf = crf
@@ -58,6 +59,7 @@ struct DenoiseVideo: ParsableCommand {
                     let (level, measured) = denoiser.sigma(for: frame, given: nil)
                     sigma = level
                     if let measured { options.reportBlindLevel(measured, defaultPreset: Self.defaultPreset) }
+                    denoiser = try models.denoiser(for: measured)
                 }
                 try transcoder.write(try denoiser.denoise(frame, sigma: sigma!))
                 progress.frameDone()

@@ -54,7 +54,7 @@ struct Denoise: ParsableCommand {
         let (input, output) = (paths[0], paths[1])
         try FileChecks.input(input)
         try checkOutput(output, input: input)
-        try denoiseFile(input, to: output, with: try options.makeDenoiser(defaultPreset: Self.defaultPreset))
+        try denoiseFile(input, to: output, with: try BlindModels(options: options, defaultPreset: Self.defaultPreset))
     }
 
     func checkOutput(_ output: String, input: String) throws {
@@ -75,7 +75,7 @@ struct Denoise: ParsableCommand {
         }
         let batch = BatchInputs(paths, outputFolder: folder)
         guard !batch.items.isEmpty || !batch.problems.isEmpty else { throw ToolError(paths.joined(separator: " "), "no images found") }
-        let denoiser = try options.makeDenoiser(defaultPreset: Self.defaultPreset)
+        let models = try BlindModels(options: options, defaultPreset: Self.defaultPreset)
         var (written, skipped, failed) = (0, 0, batch.problems.count)
         for problem in batch.problems { printError("\(problem.path): \(problem.problem)") }
         for (index, item) in batch.items.enumerated() {
@@ -93,7 +93,7 @@ struct Denoise: ParsableCommand {
                 try FileChecks.input(item.input)
                 try checkOutput(item.output, input: item.input)
                 printStatus("[\(index + 1)/\(batch.items.count)] \(item.input)")
-                try denoiseFile(item.input, to: item.output, with: denoiser)
+                try denoiseFile(item.input, to: item.output, with: models)
                 written += 1
             } catch {
                 failed += 1
@@ -106,7 +106,7 @@ struct Denoise: ParsableCommand {
     }
 
     /// One image: read, measure or take the noise level, denoise, blend by --strength, write atomically.
-    func denoiseFile(_ input: String, to output: String, with denoiser: Denoiser) throws {
+    func denoiseFile(_ input: String, to output: String, with models: BlindModels) throws {
         let start = Date()
         let stored = try ImageFile.read(path: input, maxPixels: maxImagePixels)
         let planes = stored.colorPlanes()
@@ -114,8 +114,9 @@ struct Denoise: ParsableCommand {
         if options.sigma == 0 || strength == 0 {  // nothing to remove: the input's samples, bit-exact
             result = stored
         } else {
-            let (sigma, measured) = denoiser.sigma(for: planes, given: options.sigma)
+            let (sigma, measured) = models.primary.sigma(for: planes, given: options.sigma)
             if let measured { options.reportBlindLevel(measured, defaultPreset: Self.defaultPreset) }
+            let denoiser = try models.denoiser(for: measured)
             let progress = ProgressReporter(total: nil, unit: "tiles", plainLines: false)
             var denoised = try denoiser.denoise(planes, sigma: sigma) { done, total in progress.update(done: done, of: total) }
             progress.finish()

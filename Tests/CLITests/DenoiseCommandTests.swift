@@ -82,6 +82,19 @@ import Testing
         #expect(white.status == 0 && !white.stderr.contains("hint"), "\(white.stderr)")
     }
 
+    /// Without --model the blind default switches to the camera-noise preset for phone noise, and keeps
+    /// `quality` for white noise; neither run prints a hint.
+    @Test func blindDefaultSwitchesToTheCameraNoisePreset() throws {
+        let folder = try ToolRunner.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("o.png").path
+        let phone = try ToolRunner.run("denoise", [ToolRunner.sample("phone-noisy.png"), output])
+        #expect(phone.status == 0 && phone.stderr.contains("camera noise: using real") && !phone.stderr.contains("hint"),
+                "\(phone.stderr)")
+        let white = try ToolRunner.run("denoise", [ToolRunner.sample("astronaut-noisy-s25.png"), output, "--force"])
+        #expect(white.status == 0 && !white.stderr.contains("camera noise") && !white.stderr.contains("hint"), "\(white.stderr)")
+    }
+
     /// --self-ensemble with the bundled `fast` model: the output moves a little (mean absolute change
     /// below 0.02 of the range) and is no worse against the clean picture (tolerance 0.02 dB). A wrong
     /// inverse map would scramble the 8 averaged results and lose many dB.
