@@ -23,7 +23,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CCodecs", linkerSettings: [
             .linkedLibrary("png16"), .linkedLibrary("avformat"), .linkedLibrary("avcodec"),
-            .linkedLibrary("avutil"), .linkedLibrary("swscale"),
+            .linkedLibrary("avutil"), .linkedLibrary("swscale"), .linkedLibrary("exif"),
         ]),
 
         // Engine: tensors and kernels, no I/O.

@@ -1,3 +1,4 @@
+import CCodecs
 import Foundation
 import Imaging
 
@@ -18,8 +19,13 @@ public enum ImageFile {
         if PNGCodec.hasSignature(head) || head.starts(with: [0x89, 0x50, 0x4E, 0x47]) {
             return try PNGCodec.read(path: path, maxPixels: maxPixels)
         }
-        return try decodeStillImage(path: path, maxPixels: maxPixels)
+        // Cameras and phones store a turned picture with an EXIF orientation tag: return it upright, so
+        // the output (which carries no orientation tag) shows as the camera meant it.
+        return try decodeStillImage(path: path, maxPixels: maxPixels).applyingOrientation(Int(exifOrientation(path: path)))
     }
+
+    /// The EXIF orientation tag of the file at `path` (1-8), or 0 when it has none. libexif reads it.
+    public static func exifOrientation(path: String) -> Int32 { cc_exif_orientation(path) }
 
     /// Output formats this tool writes, by lower-case file extension.
     public static let writableExtensions = ["png"]

@@ -1,4 +1,5 @@
-// C side of the codec layer: the only code that calls libpng and FFmpeg.
+// C side of the codec layer: the only code that calls libpng, FFmpeg and libexif.
 #pragma once
 #include "ccodecs_png.h"
 #include "ccodecs_ffmpeg.h"
+#include "ccodecs_exif.h"

@@ -1,0 +1,42 @@
+"""JPEG fixtures with an EXIF orientation tag (Tests/CodecTests/Fixtures/orientation-N.jpg).
+
+    python3 Scripts/make_orientation_fixtures.py
+
+The upright picture is 32x16: red, green / blue, white quadrants. Each file stores it turned so that the
+tag N turns it back (checked here with Pillow's own exif_transpose), at quality 95, 4:4:4.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps
+
+ROOT = Path(__file__).resolve().parent.parent
+STORED = {3: Image.Transpose.ROTATE_180, 6: Image.Transpose.ROTATE_90, 8: Image.Transpose.ROTATE_270}
+
+
+def upright() -> Image.Image:
+    a = np.zeros((16, 32, 3), np.uint8)
+    a[:8, :16] = (255, 0, 0)
+    a[:8, 16:] = (0, 255, 0)
+    a[8:, :16] = (0, 0, 255)
+    a[8:, 16:] = (255, 255, 255)
+    return Image.fromarray(a)
+
+
+def main():
+    picture = upright()
+    for tag, turn in STORED.items():
+        stored = picture.transpose(turn)
+        exif = Image.Exif()
+        exif[0x0112] = tag
+        path = ROOT / "Tests" / "CodecTests" / "Fixtures" / f"orientation-{tag}.jpg"
+        stored.save(path, quality=95, subsampling=0, exif=exif)
+        check = np.asarray(ImageOps.exif_transpose(Image.open(path)).convert("RGB"), np.int16)
+        assert check.shape == (16, 32, 3) and np.abs(check - np.asarray(picture, np.int16)).max() < 40, tag
+        print(path)
+
+
+if __name__ == "__main__":
+    main()
