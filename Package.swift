@@ -24,6 +24,7 @@ let package = Package(
         .target(name: "CCodecs", linkerSettings: [
             .linkedLibrary("png16"), .linkedLibrary("avformat"), .linkedLibrary("avcodec"),
             .linkedLibrary("avutil"), .linkedLibrary("swscale"), .linkedLibrary("exif"),
+            .linkedLibrary("jpeg"), .linkedLibrary("tiff"),
         ]),
 
         // Engine: tensors and kernels, no I/O.

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs the system libraries the package links (Debian 12 / Ubuntu): libpng, FFmpeg, libexif, OpenBLAS,
+# Installs the system libraries the package links (Debian 12 / Ubuntu): libpng, libjpeg-turbo, libtiff,
+# FFmpeg, libexif, OpenBLAS,
 # and the Python packages of the tests.
 set -euo pipefail
-packages="libpng-dev zlib1g-dev libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libexif-dev libopenblas-dev pkg-config"
+packages="libpng-dev zlib1g-dev libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libexif-dev libjpeg62-turbo-dev libtiff-dev libopenblas-dev pkg-config"
 if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq

@@ -27,12 +27,49 @@ public enum ImageFile {
     /// The EXIF orientation tag of the file at `path` (1-8), or 0 when it has none. libexif reads it.
     public static func exifOrientation(path: String) -> Int32 { cc_exif_orientation(path) }
 
-    /// Output formats this tool writes, by lower-case file extension.
-    public static let writableExtensions = ["png"]
+    /// Encodes `image` at `path` in `format` (callers write to a temporary path and rename it into place).
+    public static func write(_ image: StoredImage, to path: String, format: OutputFormat = .png,
+                             jpegQuality: Int = OutputFormat.defaultJPEGQuality) throws {
+        switch format {
+        case .png: try PNGCodec.write(image, to: path)
+        case .jpeg: try withRawImage(image) { raw in try callCodec(path) { cc_jpeg_write(path, &raw, Int32(jpegQuality), $0, $1) } }
+        case .tiff: try withRawImage(image) { raw in try callCodec(path) { cc_tiff_write(path, &raw, $0, $1) } }
+        }
+    }
+}
 
-    /// Encodes `image` at `path` in the format its extension names (PNG).
-    public static func write(_ image: StoredImage, to path: String, format: String = "png") throws {
-        guard format == "png" else { throw CodecError(file: path, problem: "can only write PNG images") }
-        try PNGCodec.write(image, to: path)
+/// The formats the tools write, chosen by the output's extension.
+public enum OutputFormat: String, CaseIterable, Sendable {
+    /// libpng: 8 or 16 bits, gray, gray+alpha, RGB, RGBA.
+    case png
+    /// libjpeg-turbo: 8 bits, gray or RGB, 4:4:4; 16-bit images are rounded to 8 bits, alpha is refused.
+    case jpeg
+    /// libtiff: 8 or 16 bits, gray, gray+alpha, RGB, RGBA, deflate-compressed.
+    case tiff
+
+    public static let defaultJPEGQuality = 95
+
+    /// The format a file name asks for (png; jpg or jpeg; tif or tiff), or nil.
+    public init?(fileExtension: String) {
+        switch fileExtension.lowercased() {
+        case "png": self = .png
+        case "jpg", "jpeg": self = .jpeg
+        case "tif", "tiff": self = .tiff
+        default: return nil
+        }
+    }
+
+    /// The extension written for this format.
+    public var fileExtension: String { self == .jpeg ? "jpg" : (self == .tiff ? "tif" : "png") }
+}
+
+/// Runs `body` with a C view of `image`'s samples (no copy).
+func withRawImage(_ image: StoredImage, _ body: (inout cc_image) throws -> Void) throws {
+    var samples = image.samples
+    try samples.withUnsafeMutableBufferPointer { buffer in
+        var raw = cc_image(width: Int32(image.width), height: Int32(image.height),
+                           channels: Int32(image.layout.channels.rawValue), bit_depth: Int32(image.layout.bitDepth),
+                           samples: buffer.baseAddress)
+        try body(&raw)
     }
 }

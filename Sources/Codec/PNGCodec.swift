@@ -28,13 +28,7 @@ public enum PNGCodec {
 
     /// Encodes `image` at `path` (callers write to a temporary path and rename it into place).
     public static func write(_ image: StoredImage, to path: String) throws {
-        var samples = image.samples
-        try samples.withUnsafeMutableBufferPointer { buffer in
-            var raw = cc_image(width: Int32(image.width), height: Int32(image.height),
-                               channels: Int32(image.layout.channels.rawValue), bit_depth: Int32(image.layout.bitDepth),
-                               samples: buffer.baseAddress)
-            try callCodec(path) { cc_png_write(path, &raw, $0, $1) }
-        }
+        try withRawImage(image) { raw in try callCodec(path) { cc_png_write(path, &raw, $0, $1) } }
     }
 
     /// Whether the first bytes are the PNG signature.

@@ -15,8 +15,8 @@ public struct BatchInputs {
     /// Inputs that cannot be part of the batch (missing path, two inputs with the same output name), with why.
     public private(set) var problems: [(path: String, problem: String)] = []
 
-    /// Every output is `outputFolder/<input name>.png` (the output format).
-    public init(_ paths: [String], outputFolder: String) {
+    /// Every output is `outputFolder/<input name>.<fileExtension>`.
+    public init(_ paths: [String], outputFolder: String, fileExtension: String = "png") {
         var files: [String] = []
         for path in paths {
             var isDirectory: ObjCBool = false
@@ -37,7 +37,7 @@ public struct BatchInputs {
         files = files.filter { seen.insert(URL(fileURLWithPath: $0).standardizedFileURL.resolvingSymlinksInPath().path).inserted }
         var claimed: [String: String] = [:]  // output -> the input that writes it
         for file in files {
-            let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent + ".png"
+            let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent + "." + fileExtension
             let output = (outputFolder as NSString).appendingPathComponent(name)
             if let first = claimed[output] {
                 problems.append((file, "its output \(name) is already written for \(first); rename one of them"))

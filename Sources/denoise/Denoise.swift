@@ -11,11 +11,12 @@ struct Denoise: ParsableCommand {
         commandName: "denoise",
         abstract: "Denoise images with the SKIPAT restoration transformer: one file, or a batch into a folder.",
         discussion: """
-            denoise IN OUT.png denoises one image; denoise INPUT... --output-dir DIR denoises every file and \
-            every image inside every folder given into DIR, keeping names (as .png); existing outputs are \
-            skipped unless --force, a bad file is reported and the rest go on. Reads PNG (8/16-bit, gray, \
-            gray+alpha, RGB, RGBA, palette) or JPEG/TIFF/BMP, writes PNG in the input's bit depth and \
-            channel layout; alpha passes through untouched. Blind by default: the noise level is estimated \
+            denoise IN OUT denoises one image; denoise INPUT... --output-dir DIR denoises every file and \
+            every image inside every folder given into DIR, keeping names (--format sets the extension); \
+            existing outputs are skipped unless --force, a bad file is reported and the rest go on. Reads \
+            PNG (8/16-bit, gray, gray+alpha, RGB, RGBA, palette), JPEG, TIFF or BMP, turned upright by its \
+            EXIF orientation; writes PNG or TIFF in the input's bit depth and channel layout (alpha passes \
+            through untouched) or 8-bit JPEG (--quality, 4:4:4), by the output's extension. Blind by default: the noise level is estimated \
             and printed; --sigma sets it. Put -- before file names that begin with a dash.
             """,
         version: ToolVersion.text)
@@ -23,11 +24,17 @@ struct Denoise: ParsableCommand {
     /// The model without --model.
     static let defaultPreset = "quality"
 
-    @Argument(help: "Input image and output PNG; with --output-dir, input files and folders.")
+    @Argument(help: "Input image and output (.png, .jpg or .tif); with --output-dir, input files and folders.")
     var paths: [String] = []
 
     @Option(name: .customLong("output-dir"), help: "Folder for a batch's outputs (created if missing).")
     var outputFolder: String?
+
+    @Option(name: .long, help: "Format of a batch's outputs: png, jpg or tif (default png; a single output takes its own extension's).")
+    var format: String = "png"
+
+    @Option(name: .long, help: "JPEG quality of .jpg outputs, 1-100 (4:4:4, no chroma subsampling).")
+    var quality: Int = OutputFormat.defaultJPEGQuality
 
     @OptionGroup var options: ModelOptions
 
@@ -43,8 +50,12 @@ struct Denoise: ParsableCommand {
         guard strength.isFinite, (0...1).contains(strength) else {
             throw ToolError("--strength \(strength)", "out of range: give a value from 0 (no change) to 1 (full)")
         }
+        guard (1...100).contains(quality) else { throw ToolError("--quality \(quality)", "out of range (1-100)") }
+        guard let batchFormat = OutputFormat(fileExtension: format) else {
+            throw ToolError("--format \(format)", "must be png, jpg or tif")
+        }
         if let outputFolder {
-            try runBatch(into: outputFolder)
+            try runBatch(into: outputFolder, format: batchFormat)
             return
         }
         guard paths.count == 2 else {
@@ -58,22 +69,22 @@ struct Denoise: ParsableCommand {
     }
 
     func checkOutput(_ output: String, input: String) throws {
-        guard URL(fileURLWithPath: output).pathExtension.lowercased() == "png" else {
-            throw ToolError(output, "output must be a .png file")
+        guard OutputFormat(fileExtension: URL(fileURLWithPath: output).pathExtension) != nil else {
+            throw ToolError(output, "output must be a .png, .jpg or .tif file")
         }
         try FileChecks.output(output, input: input, force: output_.force)
     }
 
     /// Every input into `folder`: one model load, per-file errors reported as they come, a summary line,
     /// and a non-zero exit when any file failed.
-    func runBatch(into folder: String) throws {
+    func runBatch(into folder: String, format: OutputFormat) throws {
         guard !paths.isEmpty else { throw ToolError("--output-dir \(folder)", "give the inputs (files or folders) to denoise") }
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
             throw ToolError(folder, "cannot create the output folder")
         }
-        let batch = BatchInputs(paths, outputFolder: folder)
+        let batch = BatchInputs(paths, outputFolder: folder, fileExtension: format.fileExtension)
         guard !batch.items.isEmpty || !batch.problems.isEmpty else { throw ToolError(paths.joined(separator: " "), "no images found") }
         let models = try BlindModels(options: options, defaultPreset: Self.defaultPreset)
         var (written, skipped, failed) = (0, 0, batch.problems.count)
@@ -123,7 +134,8 @@ struct Denoise: ParsableCommand {
             if strength < 1 { denoised = planes.interpolated(to: denoised, by: strength) }
             result = stored.replacingColor(with: denoised)
         }
-        try AtomicOutput.write(to: output) { try ImageFile.write(result, to: $0) }
+        let format = OutputFormat(fileExtension: URL(fileURLWithPath: output).pathExtension) ?? .png
+        try AtomicOutput.write(to: output) { try ImageFile.write(result, to: $0, format: format, jpegQuality: quality) }
         printStatus(String(format: "wrote %@ (%dx%d, %@) in %.2f s", output, stored.width, stored.height,
                            stored.layout.description, Date().timeIntervalSince(start)))
     }

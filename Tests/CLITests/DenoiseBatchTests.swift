@@ -75,6 +75,21 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: astronaut)) == before)
     }
 
+    /// --format sets a batch's extension; a single output takes its own (.tif keeps 16 bits).
+    @Test func formatsOfTheOutputs() throws {
+        let (folder, _, single) = try inputs()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("out").path
+        let batch = try ToolRunner.run("denoise", [single, "--output-dir", out, "--format", "jpg", "--quality", "90"] + model)
+        #expect(batch.status == 0 && ToolRunner.contents(URL(fileURLWithPath: out)) == ["coffee.jpg"], "\(batch.stderr)")
+        let tiff = folder.appendingPathComponent("chelsea.tif").path
+        let single16 = try ToolRunner.run("denoise", [ToolRunner.sample("chelsea-noisy-s50.png"), tiff] + model)
+        #expect(single16.status == 0, "\(single16.stderr)")
+        #expect(try ImageFile.read(path: tiff, maxPixels: 1 << 20).layout.bitDepth == 16)
+        let bad = try ToolRunner.run("denoise", [single, "--output-dir", out, "--format", "webp"] + model)
+        #expect(bad.status != 0 && bad.stderr.contains("--format webp: must be png, jpg or tif"), "\(bad.stderr)")
+    }
+
     @Test func twoArgumentFormNeedsExactlyTwo() throws {
         let result = try ToolRunner.run("denoise", [ToolRunner.sample("coffee-noisy-s15.png")] + model)
         #expect(result.status != 0 && result.stderrLines.count == 1 && result.stderr.contains("give an input and an output"),
