@@ -19,7 +19,8 @@ static void on_jpeg_error(j_common_ptr cinfo) {
     longjmp(failure->jump, 1);
 }
 
-int cc_jpeg_write(const char *path, const cc_image *image, int quality, char *err, size_t errlen) {
+int cc_jpeg_write(const char *path, const cc_image *image, int quality, const cc_metadata *metadata, char *err,
+                  size_t errlen) {
     if ((image->channels != 1 && image->channels != 3) || (image->bit_depth != 8 && image->bit_depth != 16)) {
         snprintf(err, errlen, "JPEG holds gray or RGB without alpha, not %d channels (write PNG or TIFF to keep alpha)",
                  image->channels);
@@ -59,6 +60,17 @@ int cc_jpeg_write(const char *path, const cc_image *image, int quality, char *er
         cinfo.comp_info[c].v_samp_factor = 1;
     }
     jpeg_start_compress(&cinfo, TRUE);
+    // EXIF in APP1 ("Exif\0\0" + TIFF structure, when it fits one marker), the ICC profile in APP2.
+    if (metadata && metadata->exif && metadata->exif_size <= 65533 - 6) {
+        JOCTET *app1 = malloc(metadata->exif_size + 6);
+        if (app1) {
+            memcpy(app1, "Exif\0\0", 6);
+            memcpy(app1 + 6, metadata->exif, metadata->exif_size);
+            jpeg_write_marker(&cinfo, JPEG_APP0 + 1, app1, (unsigned int)(metadata->exif_size + 6));
+            free(app1);
+        }
+    }
+    if (metadata && metadata->icc) jpeg_write_icc_profile(&cinfo, metadata->icc, (unsigned int)metadata->icc_size);
     size_t per_row = (size_t)image->width * image->channels;
     row = malloc(per_row);
     if (!row) {

@@ -177,7 +177,7 @@ int cc_png_read_pixels(cc_png_reader *reader, uint16_t *samples, char *err, size
     return 0;
 }
 
-int cc_png_write(const char *path, const cc_image *image, char *err, size_t errlen) {
+int cc_png_write(const char *path, const cc_image *image, const cc_metadata *metadata, char *err, size_t errlen) {
     static const int color_types[] = {0, PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_GRAY_ALPHA, PNG_COLOR_TYPE_RGB,
                                       PNG_COLOR_TYPE_RGB_ALPHA};
     if (image->channels < 1 || image->channels > 4 || (image->bit_depth != 8 && image->bit_depth != 16)) {
@@ -211,6 +211,11 @@ int cc_png_write(const char *path, const cc_image *image, char *err, size_t errl
     png_set_IHDR(png, info, (png_uint_32)image->width, (png_uint_32)image->height, image->bit_depth,
                  color_types[image->channels], PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
                  PNG_FILTER_TYPE_DEFAULT);
+    // A profile libpng finds fault with costs a warning, not the output.
+    png_set_benign_errors(png, 1);
+    if (metadata && metadata->icc)
+        png_set_iCCP(png, info, "ICC profile", PNG_COMPRESSION_TYPE_BASE, metadata->icc, (png_uint_32)metadata->icc_size);
+    if (metadata && metadata->exif) png_set_eXIf_1(png, info, (png_uint_32)metadata->exif_size, metadata->exif);
     png_write_info(png, info);
     size_t per_row = (size_t)image->width * image->channels;
     int bytes = image->bit_depth / 8;

@@ -14,7 +14,7 @@ static void on_tiff_error(const char *module, const char *format, va_list args) 
     vsnprintf(tiff_message, sizeof tiff_message, format, args);
 }
 
-int cc_tiff_write(const char *path, const cc_image *image, char *err, size_t errlen) {
+int cc_tiff_write(const char *path, const cc_image *image, const cc_metadata *metadata, char *err, size_t errlen) {
     if (image->channels < 1 || image->channels > 4 || (image->bit_depth != 8 && image->bit_depth != 16)) {
         snprintf(err, errlen, "cannot write %d channels at %d bits", image->channels, image->bit_depth);
         return 1;
@@ -42,6 +42,7 @@ int cc_tiff_write(const char *path, const cc_image *image, char *err, size_t err
         uint16_t extra[1] = {EXTRASAMPLE_UNASSALPHA};
         TIFFSetField(tif, TIFFTAG_EXTRASAMPLES, 1, extra);
     }
+    if (metadata && metadata->icc) TIFFSetField(tif, TIFFTAG_ICCPROFILE, (uint32_t)metadata->icc_size, metadata->icc);
     size_t per_row = (size_t)image->width * image->channels;
     TIFFSetField(tif, TIFFTAG_ROWSPERSTRIP, TIFFDefaultStripSize(tif, 0));
     int bytes = image->bit_depth / 8;

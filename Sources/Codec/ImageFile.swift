@@ -16,24 +16,28 @@ public enum ImageFile {
             throw CodecError(file: path, problem: "cannot open for reading")
         }
         if head.isEmpty { throw CodecError(file: path, problem: "file is empty") }
-        if PNGCodec.hasSignature(head) || head.starts(with: [0x89, 0x50, 0x4E, 0x47]) {
-            return try PNGCodec.read(path: path, maxPixels: maxPixels)
-        }
+        let stored = PNGCodec.hasSignature(head) || head.starts(with: [0x89, 0x50, 0x4E, 0x47])
+            ? try PNGCodec.read(path: path, maxPixels: maxPixels) : try decodeStillImage(path: path, maxPixels: maxPixels)
         // Cameras and phones store a turned picture with an EXIF orientation tag: return it upright, so
-        // the output (which carries no orientation tag) shows as the camera meant it.
-        return try decodeStillImage(path: path, maxPixels: maxPixels).applyingOrientation(Int(exifOrientation(path: path)))
+        // the output (whose tag is reset to 1) shows as the camera meant it.
+        return stored.applyingOrientation(Int(exifOrientation(path: path)))
     }
 
     /// The EXIF orientation tag of the file at `path` (1-8), or 0 when it has none. libexif reads it.
     public static func exifOrientation(path: String) -> Int32 { cc_exif_orientation(path) }
 
     /// Encodes `image` at `path` in `format` (callers write to a temporary path and rename it into place).
+    /// `metadata` goes where the format can hold it (ImageMetadata).
     public static func write(_ image: StoredImage, to path: String, format: OutputFormat = .png,
-                             jpegQuality: Int = OutputFormat.defaultJPEGQuality) throws {
+                             jpegQuality: Int = OutputFormat.defaultJPEGQuality, metadata: ImageMetadata = .none) throws {
         switch format {
-        case .png: try PNGCodec.write(image, to: path)
-        case .jpeg: try withRawImage(image) { raw in try callCodec(path) { cc_jpeg_write(path, &raw, Int32(jpegQuality), $0, $1) } }
-        case .tiff: try withRawImage(image) { raw in try callCodec(path) { cc_tiff_write(path, &raw, $0, $1) } }
+        case .png: try PNGCodec.write(image, to: path, metadata: metadata)
+        case .jpeg:
+            try withRawImage(image) { raw in
+                try metadata.withRaw { meta in try callCodec(path) { cc_jpeg_write(path, &raw, Int32(jpegQuality), meta, $0, $1) } }
+            }
+        case .tiff:
+            try withRawImage(image) { raw in try metadata.withRaw { meta in try callCodec(path) { cc_tiff_write(path, &raw, meta, $0, $1) } } }
         }
     }
 }

@@ -27,8 +27,8 @@ public enum PNGCodec {
     }
 
     /// Encodes `image` at `path` (callers write to a temporary path and rename it into place).
-    public static func write(_ image: StoredImage, to path: String) throws {
-        try withRawImage(image) { raw in try callCodec(path) { cc_png_write(path, &raw, $0, $1) } }
+    public static func write(_ image: StoredImage, to path: String, metadata: ImageMetadata = .none) throws {
+        try withRawImage(image) { raw in try metadata.withRaw { meta in try callCodec(path) { cc_png_write(path, &raw, meta, $0, $1) } } }
     }
 
     /// Whether the first bytes are the PNG signature.

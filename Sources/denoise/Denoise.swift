@@ -36,6 +36,9 @@ struct Denoise: ParsableCommand {
     @Option(name: .long, help: "JPEG quality of .jpg outputs, 1-100 (4:4:4, no chroma subsampling).")
     var quality: Int = OutputFormat.defaultJPEGQuality
 
+    @Flag(name: .customLong("strip-metadata"), help: "Write no EXIF or ICC profile (by default they are carried from the input where the output format holds them).")
+    var stripMetadata = false
+
     @OptionGroup var options: ModelOptions
 
     @Option(name: .long, help: "How much of the denoising to apply, 0-1: 0 returns the input unchanged, 1 the full result; between, a per-pixel blend of the two.")
@@ -135,7 +138,10 @@ struct Denoise: ParsableCommand {
             result = stored.replacingColor(with: denoised)
         }
         let format = OutputFormat(fileExtension: URL(fileURLWithPath: output).pathExtension) ?? .png
-        try AtomicOutput.write(to: output) { try ImageFile.write(result, to: $0, format: format, jpegQuality: quality) }
+        let metadata = stripMetadata ? ImageMetadata.none : ImageMetadata.read(path: input)
+        try AtomicOutput.write(to: output) {
+            try ImageFile.write(result, to: $0, format: format, jpegQuality: quality, metadata: metadata)
+        }
         printStatus(String(format: "wrote %@ (%dx%d, %@) in %.2f s", output, stored.width, stored.height,
                            stored.layout.description, Date().timeIntervalSince(start)))
     }

@@ -4,3 +4,4 @@
 #include "ccodecs_ffmpeg.h"
 #include "ccodecs_exif.h"
 #include "ccodecs_write.h"
+#include "ccodecs_metadata.h"

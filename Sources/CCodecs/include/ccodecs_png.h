@@ -2,6 +2,7 @@
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
+#include "ccodecs_metadata.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -28,8 +29,9 @@ int cc_png_read_pixels(cc_png_reader *reader, uint16_t *samples, char *err, size
 
 void cc_png_close(cc_png_reader *reader);
 
-/// Writes `image` as a PNG at path (the caller renames it into place). 0 on success.
-int cc_png_write(const char *path, const cc_image *image, char *err, size_t errlen);
+/// Writes `image` as a PNG at path (the caller renames it into place), with the ICC profile (iCCP) and
+/// EXIF block (eXIf) of `metadata` where given (NULL: none). 0 on success.
+int cc_png_write(const char *path, const cc_image *image, const cc_metadata *metadata, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

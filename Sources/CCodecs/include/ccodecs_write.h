@@ -7,13 +7,15 @@ extern "C" {
 #endif
 
 /// Writes `image` (gray or RGB, 8- or 16-bit samples; 16-bit is rounded to 8) as a baseline JPEG at
-/// `quality` (1-100) without chroma subsampling (4:4:4). An alpha plane cannot be stored and is refused.
-/// 0 on success, else one line in err.
-int cc_jpeg_write(const char *path, const cc_image *image, int quality, char *err, size_t errlen);
+/// `quality` (1-100) without chroma subsampling (4:4:4), with the EXIF block (APP1) and ICC profile
+/// (APP2) of `metadata` where given. An alpha plane cannot be stored and is refused. 0 on success.
+int cc_jpeg_write(const char *path, const cc_image *image, int quality, const cc_metadata *metadata, char *err,
+                  size_t errlen);
 
-/// Writes `image` (1-4 channels, 8 or 16 bits) as a deflate-compressed TIFF; alpha is stored as
-/// unassociated alpha. 0 on success, else one line in err.
-int cc_tiff_write(const char *path, const cc_image *image, char *err, size_t errlen);
+/// Writes `image` (1-4 channels, 8 or 16 bits) as a deflate-compressed TIFF with the ICC profile of
+/// `metadata` where given (EXIF is not carried into TIFF); alpha is stored as unassociated alpha.
+/// 0 on success, else one line in err.
+int cc_tiff_write(const char *path, const cc_image *image, const cc_metadata *metadata, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

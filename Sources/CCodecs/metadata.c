@@ -1,0 +1,174 @@
+#include "ccodecs_metadata.h"
+#include "ccodecs_exif.h"
+
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jpeglib.h>
+#include <libexif/exif-data.h>
+#include <png.h>
+#include <tiffio.h>
+
+static const unsigned char exif_prefix[6] = {'E', 'x', 'i', 'f', 0, 0};
+
+// The eXIf chunk of a PNG (TIFF structure), copied into a malloc'd buffer; NULL when there is none.
+static unsigned char *png_exif_block(const char *path, size_t *size) {
+    FILE *file = fopen(path, "rb");
+    if (!file) return NULL;
+    unsigned char *copy = NULL;
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    if (png && info && !setjmp(png_jmpbuf(png))) {
+        png_set_chunk_malloc_max(png, 8u << 20);
+        png_init_io(png, file);
+        png_read_info(png, info);
+        png_bytep exif = NULL;
+        png_uint_32 length = 0;
+        if (png_get_eXIf_1(png, info, &length, &exif) && exif && length > 0 && (copy = malloc(length + sizeof exif_prefix))) {
+            memcpy(copy, exif_prefix, sizeof exif_prefix);  // libexif parses the JPEG form
+            memcpy(copy + sizeof exif_prefix, exif, length);
+            *size = length + sizeof exif_prefix;
+        }
+    }
+    png_destroy_read_struct(&png, &info, NULL);
+    fclose(file);
+    return copy;
+}
+
+// The EXIF of `path`: libexif finds it in JPEG and similar files; a PNG keeps it in its eXIf chunk.
+static ExifData *load_exif(const char *path) {
+    ExifData *data = exif_data_new_from_file(path);
+    if (data) return data;
+    size_t size = 0;
+    unsigned char *block = png_exif_block(path, &size);
+    if (!block) return NULL;
+    data = exif_data_new_from_data(block, (unsigned int)size);
+    free(block);
+    return data;
+}
+
+int cc_exif_orientation(const char *path) {
+    ExifData *data = load_exif(path);
+    if (!data) return 0;
+    int orientation = 0;
+    ExifEntry *entry = exif_content_get_entry(data->ifd[EXIF_IFD_0], EXIF_TAG_ORIENTATION);
+    if (entry && entry->format == EXIF_FORMAT_SHORT && entry->components >= 1) {
+        int value = exif_get_short(entry->data, exif_data_get_byte_order(data));
+        if (value >= 1 && value <= 8) orientation = value;
+    }
+    exif_data_unref(data);
+    return orientation;
+}
+
+// The EXIF block with its orientation set to 1: the pixels are written upright.
+static void read_exif(const char *path, cc_metadata *out) {
+    ExifData *data = load_exif(path);
+    if (!data) return;
+    ExifEntry *orientation = exif_content_get_entry(data->ifd[EXIF_IFD_0], EXIF_TAG_ORIENTATION);
+    if (orientation && orientation->format == EXIF_FORMAT_SHORT && orientation->components >= 1)
+        exif_set_short(orientation->data, exif_data_get_byte_order(data), 1);
+    unsigned char *bytes = NULL;
+    unsigned int size = 0;
+    exif_data_save_data(data, &bytes, &size);
+    exif_data_unref(data);
+    if (!bytes) return;
+    size_t skip = size >= sizeof exif_prefix && memcmp(bytes, exif_prefix, sizeof exif_prefix) == 0 ? sizeof exif_prefix : 0;
+    if (size > skip && (out->exif = malloc(size - skip))) {
+        memcpy(out->exif, bytes + skip, size - skip);
+        out->exif_size = size - skip;
+    }
+    free(bytes);
+}
+
+typedef struct {
+    struct jpeg_error_mgr base;
+    jmp_buf jump;
+} jpeg_quiet_failure;
+
+static void jpeg_give_up(j_common_ptr cinfo) { longjmp(((jpeg_quiet_failure *)cinfo->err)->jump, 1); }
+static void jpeg_no_message(j_common_ptr cinfo) { (void)cinfo; }
+
+static void read_jpeg_icc(FILE *file, cc_metadata *out) {
+    struct jpeg_decompress_struct cinfo;
+    jpeg_quiet_failure failure;
+    cinfo.err = jpeg_std_error(&failure.base);
+    failure.base.error_exit = jpeg_give_up;
+    failure.base.output_message = jpeg_no_message;
+    if (setjmp(failure.jump)) {
+        jpeg_destroy_decompress(&cinfo);
+        return;
+    }
+    jpeg_create_decompress(&cinfo);
+    jpeg_stdio_src(&cinfo, file);
+    jpeg_save_markers(&cinfo, JPEG_APP0 + 2, 0xFFFF);
+    jpeg_read_header(&cinfo, TRUE);
+    JOCTET *icc = NULL;
+    unsigned int size = 0;
+    if (jpeg_read_icc_profile(&cinfo, &icc, &size) && icc) {
+        out->icc = icc;  // malloc'd by libjpeg-turbo
+        out->icc_size = size;
+    }
+    jpeg_destroy_decompress(&cinfo);
+}
+
+static void read_png_icc(FILE *file, cc_metadata *out) {
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    if (!png || !info) {
+        png_destroy_read_struct(&png, &info, NULL);
+        return;
+    }
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_read_struct(&png, &info, NULL);
+        return;
+    }
+    png_set_chunk_malloc_max(png, 8u << 20);
+    png_init_io(png, file);
+    png_read_info(png, info);
+    png_charp name = NULL;
+    int compression = 0;
+    png_bytep profile = NULL;
+    png_uint_32 size = 0;
+    if (png_get_iCCP(png, info, &name, &compression, &profile, &size) && profile && size > 0 && (out->icc = malloc(size))) {
+        memcpy(out->icc, profile, size);
+        out->icc_size = size;
+    }
+    png_destroy_read_struct(&png, &info, NULL);
+}
+
+static void read_tiff_icc(const char *path, cc_metadata *out) {
+    TIFFErrorHandler errors = TIFFSetErrorHandler(NULL), warnings = TIFFSetWarningHandler(NULL);
+    TIFF *tif = TIFFOpen(path, "r");
+    if (tif) {
+        uint32_t size = 0;
+        void *profile = NULL;
+        if (TIFFGetField(tif, TIFFTAG_ICCPROFILE, &size, &profile) && profile && size > 0 && (out->icc = malloc(size))) {
+            memcpy(out->icc, profile, size);
+            out->icc_size = size;
+        }
+        TIFFClose(tif);
+    }
+    TIFFSetErrorHandler(errors);
+    TIFFSetWarningHandler(warnings);
+}
+
+void cc_metadata_read(const char *path, cc_metadata *out) {
+    memset(out, 0, sizeof *out);
+    read_exif(path, out);
+    FILE *file = fopen(path, "rb");
+    if (!file) return;
+    unsigned char head[4] = {0};
+    size_t got = fread(head, 1, sizeof head, file);
+    rewind(file);
+    if (got >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF) read_jpeg_icc(file, out);
+    else if (got >= 4 && head[0] == 0x89 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G') read_png_icc(file, out);
+    fclose(file);
+    if (got >= 4 && ((head[0] == 'I' && head[1] == 'I') || (head[0] == 'M' && head[1] == 'M'))) read_tiff_icc(path, out);
+}
+
+void cc_metadata_free(cc_metadata *metadata) {
+    free(metadata->exif);
+    free(metadata->icc);
+    memset(metadata, 0, sizeof *metadata);
+}
