@@ -61,7 +61,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Imaging"]),
         .testTarget(name: "ReadmeExampleTests", dependencies: ["TestSupport", "DenoiseKit"]),
-        .testTarget(name: "SkipatModelTests", dependencies: ["SkipatModel"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SkipatModelTests", dependencies: ["SkipatModel", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CodecTests", dependencies: ["TestSupport", "Codec"], exclude: ["Fixtures"]),
         .testTarget(name: "MetricsTests", dependencies: ["TestSupport", "Metrics"], exclude: ["Fixtures"]),
         .testTarget(name: "TilingTests", dependencies: ["Tiling"]),

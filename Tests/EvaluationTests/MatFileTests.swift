@@ -85,4 +85,27 @@ import Testing
         #expect(error(uncompressed.prefix(2000)).contains("truncated"))
         #expect(evaluationError { _ = try MatFile.read(path: folder + "/missing.mat") }?.description.contains("no such file") == true)
     }
+
+    /// Seeded mutations of a compressed MAT-file: every one parses or fails with an EvaluationError,
+    /// never a crash (companion to the codec layer's libFuzzer harnesses).
+    @Test func mutatedFilesParseOrFailCleanly() throws {
+        let original = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("blocks-compressed.mat")))
+        var rng = SplitMix64(seed: 11)
+        var outcomes = 0
+        for _ in 0..<1000 {
+            var bytes = original
+            for _ in 0..<(1 + Int(rng.next() % 3)) {
+                let at = Int(rng.next() % UInt64(bytes.count))
+                if rng.next() % 2 == 0 { bytes[at] ^= UInt8(1 << (rng.next() % 8)) } else { bytes = bytes.prefix(at) }
+                if bytes.isEmpty { break }
+            }
+            do {
+                _ = try bytes.withUnsafeBytes { try MatFile.parse($0, file: "mutated.mat", maxBytes: 1 << 26) }
+                outcomes += 1
+            } catch is EvaluationError {
+                outcomes += 1
+            }
+        }
+        #expect(outcomes == 1000)
+    }
 }
