@@ -12,12 +12,30 @@
 
 static const unsigned char exif_prefix[6] = {'E', 'x', 'i', 'f', 0, 0};
 
+// libpng's default handlers print to stderr; metadata is optional, so its problems stay silent.
+static void png_quiet_error(png_structp png, png_const_charp message) {
+    (void)message;
+    png_longjmp(png, 1);
+}
+static void png_quiet_warning(png_structp png, png_const_charp message) { (void)png; (void)message; }
+
+static int has_png_signature(FILE *file) {
+    unsigned char head[8] = {0};
+    size_t got = fread(head, 1, sizeof head, file);
+    rewind(file);
+    return got == sizeof head && png_sig_cmp(head, 0, sizeof head) == 0;
+}
+
 // The eXIf chunk of a PNG (TIFF structure), copied into a malloc'd buffer; NULL when there is none.
 static unsigned char *png_exif_block(const char *path, size_t *size) {
     FILE *file = fopen(path, "rb");
     if (!file) return NULL;
+    if (!has_png_signature(file)) {
+        fclose(file);
+        return NULL;
+    }
     unsigned char *copy = NULL;
-    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, png_quiet_error, png_quiet_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     if (png && info && !setjmp(png_jmpbuf(png))) {
         png_set_chunk_malloc_max(png, 8u << 20);
@@ -113,7 +131,7 @@ static void read_jpeg_icc(FILE *file, cc_metadata *out) {
 }
 
 static void read_png_icc(FILE *file, cc_metadata *out) {
-    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, png_quiet_error, png_quiet_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     if (!png || !info) {
         png_destroy_read_struct(&png, &info, NULL);

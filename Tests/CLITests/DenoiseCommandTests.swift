@@ -52,6 +52,12 @@ import Testing
         let quiet = try ToolRunner.run("denoise", [ToolRunner.sample("astronaut-noisy-s25.png"), folder.appendingPathComponent("o.png").path,
                                                    "--quiet"] + model)
         #expect(quiet.status == 0 && quiet.stderr.isEmpty && quiet.stdout.isEmpty, "\(quiet.stderr)")
+        // Nothing from the libraries either, for formats whose metadata readers find nothing to read.
+        for fixture in ["camera-32x24.bmp", "camera-32x24-gray16.tif", "astronaut-41x31.jpg"] {
+            let other = try ToolRunner.run("denoise", [ToolRunner.repo.appendingPathComponent("Tests/CodecTests/Fixtures/\(fixture)").path,
+                                                       folder.appendingPathComponent("o.png").path, "--quiet", "--force"] + model)
+            #expect(other.status == 0 && other.stderr.isEmpty, "\(fixture): \(other.stderr)")
+        }
         for tool in ["denoise", "denoise-video"] {
             let version = try ToolRunner.run(tool, ["--version"])
             #expect(version.status == 0 && version.stdout.contains("quality step ") && version.stdout.contains("fast step "),
