@@ -33,6 +33,13 @@ RANGES = {
     "color_jitter_share": 0.5,
     "saturation": (0.7, 1.3),           # chroma scale about the gray axis
     "hue_degrees": (-12.0, 12.0),       # rotation about the gray axis
+    # crushed blacks and blown highlights (applied to crops whose noise is then clipped): levels with a
+    # random black and white point, per channel for a share of them, so flat regions sit exactly at 0
+    # or 1 in one channel or all, as in saturated colours, shadows and highlights
+    "levels_share": 0.6,
+    "levels_black": (0.0, 0.3),
+    "levels_white": (0.7, 1.0),
+    "levels_per_channel_share": 0.5,
     # AWGN
     "awgn_sigma": (0.0, 55.0),          # 0-255 scale, uniform
     # camera: Brooks et al. 2019, Table/section 3, widened at the strong end for night phone shots
@@ -92,6 +99,15 @@ def augment_color(img: np.ndarray, rng: random.Random) -> np.ndarray:
     if rng.random() < RANGES["color_jitter_share"]:
         img = jitter_color(img, rng.uniform(*RANGES["saturation"]), rng.uniform(*RANGES["hue_degrees"]))
     return img
+
+
+def crush_levels(img: np.ndarray, rng: random.Random) -> np.ndarray:
+    """Levels with a random black and white point (per channel for a share of crops), clipped to [0, 1]:
+    flat regions land exactly on 0 or 1, where clipped noise is biased."""
+    channels = 3 if rng.random() < RANGES["levels_per_channel_share"] else 1
+    black = np.array([rng.uniform(*RANGES["levels_black"]) for _ in range(channels)])
+    white = np.array([rng.uniform(*RANGES["levels_white"]) for _ in range(channels)])
+    return np.clip((img - black) / (white - black), 0.0, 1.0)
 
 
 # ---------------------------------------------------------------- 8-bit files

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from degradations import RANGES, add_awgn, add_camera_noise, augment_color
+from degradations import RANGES, add_awgn, add_camera_noise, augment_color, crush_levels
 from noise_level import fine_and_coarse, model_sigma
 
 # folder under train/ -> (sampling weight, 2x area downscale). bsds432 is saved as 4:2:0 JPEG: its
@@ -32,7 +32,7 @@ FOLDERS = {
 }
 
 # Share of crops per kind of noisy input (the recipes in train.py pick one).
-NOISE_MIX_BLIND_DEFAULT = {"awgn": 0.30, "awgn_clipped": 0.20, "camera": 0.35, "sidd": 0.15}
+NOISE_MIX_BLIND_DEFAULT = {"awgn": 0.25, "awgn_clipped": 0.25, "camera": 0.35, "sidd": 0.15}
 NOISE_MIX_SIDD = {"awgn": 0.25, "sidd": 0.75}
 GRAY_SHARE = 0.1  # of AWGN crops made gray: gray pictures reach the model as three equal planes
 # Camera noise is made on a region of at least this side and its blind level measured there, then the
@@ -104,6 +104,8 @@ def noisy_crop(kind: str, folders, pairs, crop: int, rng: random.Random, np_rng:
     if kind == "camera":
         return next(camera_crops(folders, crop, rng, np_rng))
     clean = augment_color(random_crop(folders, crop, rng), rng)
+    if kind == "awgn_clipped" and rng.random() < RANGES["levels_share"]:
+        clean = crush_levels(clean, rng)
     sigma = rng.uniform(*RANGES["awgn_sigma"])
     gray = rng.random() < GRAY_SHARE
     if gray:

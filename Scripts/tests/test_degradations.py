@@ -115,6 +115,21 @@ class AwgnAndColourTests(unittest.TestCase):
         self.assertLess(abs(unclipped.mean()), 0.2)
         self.assertLess(np.abs(clipped - np.round(clipped)).max(), 1e-9)
 
+    def test_crushed_levels_make_flat_clipped_regions(self):
+        """Levels with a black point above the darkest values put a share of the picture exactly at 0 (and
+        a white point below the brightest at 1), and keep values in [0, 1]."""
+        ramp = np.repeat(np.linspace(0, 1, 256).reshape(16, 16, 1), 3, axis=2)
+        rng = random.Random(14)
+        zeros = ones = 0
+        for _ in range(50):
+            out = d.crush_levels(ramp, rng)
+            self.assertGreaterEqual(out.min(), 0.0)
+            self.assertLessEqual(out.max(), 1.0)
+            zeros += (out == 0).any()
+            ones += (out == 1).any()
+        self.assertGreater(zeros, 40)
+        self.assertGreater(ones, 40)
+
     def test_gray_awgn_is_the_same_in_every_channel(self):
         gray = np.full((16, 16, 3), 0.5)
         out = d.add_awgn(gray, 20.0, False, np.random.default_rng(12), same_in_every_channel=True)
