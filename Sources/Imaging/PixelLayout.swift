@@ -3,7 +3,6 @@ public struct PixelLayout: Sendable, Equatable, CustomStringConvertible {
     public enum Channels: Int, Sendable {
         case gray = 1, grayAlpha = 2, rgb = 3, rgba = 4
 
-        public var hasAlpha: Bool { self == .grayAlpha || self == .rgba }
         public var colorChannels: Int { self == .gray || self == .grayAlpha ? 1 : 3 }
     }
 

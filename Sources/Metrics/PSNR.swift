@@ -21,13 +21,9 @@ public func psnr(_ a: PlanarImage, _ b: PlanarImage, dataRange: Double = 1, bord
     return 10 * log10(dataRange * dataRange / (sum / Double(count)))
 }
 
-/// PSNR on the luma of ITU-R BT.601 (the "Y channel" convention of super-resolution papers):
-/// Y = (16 + 65.481 R + 128.553 G + 24.966 B) / 255 for RGB in [0, 1].
-public func psnrY(_ a: PlanarImage, _ b: PlanarImage, border: Int = 0) -> Double {
-    psnr(luma601(a), luma601(b), dataRange: 1, border: border)
-}
-
-/// BT.601 luma plane of an RGB image in [0, 1], on [16/255, 235/255]; gray images pass through.
+/// BT.601 luma plane of an RGB image in [0, 1], on [16/255, 235/255] (the "Y channel" convention of
+/// super-resolution papers: Y = (16 + 65.481 R + 128.553 G + 24.966 B) / 255); gray images pass through.
+/// PSNR on it: psnr(luma601(a), luma601(b), dataRange: 1).
 public func luma601(_ image: PlanarImage) -> PlanarImage {
     guard image.channels == 3 else { return image }
     let n = image.planeCount

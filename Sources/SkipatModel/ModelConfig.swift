@@ -70,8 +70,6 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     /// Input sides must be multiples of this: every level holds a whole number of windows.
     public var sizeMultiple: Int { window << levels }
 
-    /// True when no block uses Phi (the attention-everywhere baseline).
-    public var isBaseline: Bool { phiBlocks.isEmpty }
 
     /// The ranges a weight file's config must lie in. A file from anywhere is checked against them before
     /// anything is allocated: they hold every model this project trains with room to grow, and keep every
