@@ -5,7 +5,7 @@ import DenoiseKit
 /// at least `cameraNoiseThreshold`): those go to the default's camera-noise variant (`quality` -> `real`,
 /// `fast` -> `real-fast`), loaded on first need. Every tool with a blind default decides the same way.
 public final class BlindModels {
-    public static let cameraNoiseThreshold: Float = 0.5
+    public static let cameraNoiseThreshold = BlindNoiseLevel.cameraNoiseCorrelation
 
     public let primary: Denoiser
     private let options: ModelOptions

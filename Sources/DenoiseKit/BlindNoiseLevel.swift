@@ -44,6 +44,14 @@ public struct BlindNoiseLevel: Sendable, Equatable {
         return ramp(coarse / max(fine, 1e-3), Self.ratioRamp) * ramp(coarse, Self.coarseRamp)
     }
 
+    /// Correlation below which the noise counts as white (Gaussian, independent per pixel), so that the
+    /// model's sigma is its per-pixel level; at or above it, camera noise (the tools switch to the
+    /// camera-noise preset there).
+    public static let cameraNoiseCorrelation: Float = 0.5
+
+    /// True when the noise reads as white rather than camera noise.
+    public var isWhite: Bool { correlation < Self.cameraNoiseCorrelation }
+
     /// The sigma (0-255 scale) the model is given.
     public var modelSigma: Float {
         let correlated = max(fine, min(Self.maxSigma, Self.coarseGain * coarse))

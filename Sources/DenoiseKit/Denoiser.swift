@@ -70,8 +70,19 @@ public final class Denoiser: @unchecked Sendable {
     /// Denoises `image` (1 or 3 colour planes in [0, 1]) at noise level `sigma` (0-255 scale).
     /// Gray images go through the colour model as three equal planes and come back as their mean.
     /// Throws for anything but 1 or 3 planes (split alpha off first: `PlanarImage.planes(_:)`), an empty
-    /// image, or a sigma outside 0...255.
-    public func denoise(_ image: PlanarImage, sigma: Float, progress: ((Int, Int) -> Void)? = nil) throws -> PlanarImage {
+    /// image, or a sigma outside 0...255. With `whiteNoise` (the default) and a clipped input (every sample
+    /// in [0, 1], as any file), the output is corrected for the bias of clipped noise at sigma
+    /// (`ClippedNoiseCorrection`); pass false for camera noise, whose per-pixel level is not `sigma`.
+    public func denoise(_ image: PlanarImage, sigma: Float, whiteNoise: Bool = true,
+                        progress: ((Int, Int) -> Void)? = nil) throws -> PlanarImage {
+        var result = try denoiseTiles(image, sigma: sigma, progress: progress)
+        if whiteNoise, sigma > 0, ClippedNoiseCorrection.isClipped(image) {
+            ClippedNoiseCorrection(sigma255: sigma).apply(to: &result)
+        }
+        return result
+    }
+
+    private func denoiseTiles(_ image: PlanarImage, sigma: Float, progress: ((Int, Int) -> Void)?) throws -> PlanarImage {
         guard image.channels == 1 || image.channels == 3 else {
             throw DenoiserError("image", "has \(image.channels) planes; the denoiser takes 1 (gray) or 3 (RGB): "
                                 + "split off alpha (or the second plane of gray+alpha) first")
@@ -123,7 +134,7 @@ public final class Denoiser: @unchecked Sendable {
     /// Blind denoising: measures the noise first (`BlindNoiseLevel`). Returns the result and the measurement.
     public func denoiseBlind(_ image: PlanarImage, progress: ((Int, Int) -> Void)? = nil) throws -> (image: PlanarImage, level: BlindNoiseLevel) {
         let level = estimator.blindLevel(image)
-        return (try denoise(image, sigma: level.modelSigma, progress: progress), level)
+        return (try denoise(image, sigma: level.modelSigma, whiteNoise: level.isWhite, progress: progress), level)
     }
 }
 

@@ -32,7 +32,7 @@ public final class Evaluator {
     func denoise(_ noisy: PlanarImage, sigma: Double?) throws -> (output: PlanarImage, seconds: Double, estimate: Double?) {
         let start = DispatchTime.now().uptimeNanoseconds
         let (level, measured) = denoiser.sigma(for: noisy, given: sigma.map { Float($0) })
-        let output = try denoiser.denoise(noisy, sigma: level)
+        let output = try denoiser.denoise(noisy, sigma: level, whiteNoise: measured?.isWhite ?? true)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return (output, seconds, measured.map { Double($0.modelSigma) })
     }

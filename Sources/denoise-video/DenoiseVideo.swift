@@ -54,14 +54,16 @@ struct DenoiseVideo: ParsableCommand {
             let transcoder = try VideoTranscoder(inputPath: input, outputPath: temporary, options: encode)
             let progress = ProgressReporter(total: transcoder.info.frameCountEstimate)
             var sigma = options.sigma
+            var whiteNoise = true
             while let frame = try transcoder.nextFrame() {
                 if sigma == nil {  // blind: the noise of a clip is taken as stationary, estimated once
                     let (level, measured) = denoiser.sigma(for: frame, given: nil)
                     sigma = level
+                    whiteNoise = measured?.isWhite ?? true
                     if let measured { options.reportBlindLevel(measured, defaultPreset: Self.defaultPreset) }
                     denoiser = try models.denoiser(for: measured)
                 }
-                try transcoder.write(try denoiser.denoise(frame, sigma: sigma!))
+                try transcoder.write(try denoiser.denoise(frame, sigma: sigma!, whiteNoise: whiteNoise))
                 progress.frameDone()
                 // Without --keep-going a damaged input stops the run at once: no output, non-zero exit.
                 if !keepGoing, !transcoder.loss.isEmpty { throw Self.lossError(input, transcoder.loss) }

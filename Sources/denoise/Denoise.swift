@@ -132,7 +132,9 @@ struct Denoise: ParsableCommand {
             if let measured { options.reportBlindLevel(measured, defaultPreset: Self.defaultPreset) }
             let denoiser = try models.denoiser(for: measured)
             let progress = ProgressReporter(total: nil, unit: "tiles", plainLines: false)
-            var denoised = try denoiser.denoise(planes, sigma: sigma) { done, total in progress.update(done: done, of: total) }
+            var denoised = try denoiser.denoise(planes, sigma: sigma, whiteNoise: measured?.isWhite ?? true) { done, total in
+                progress.update(done: done, of: total)
+            }
             progress.finish()
             if strength < 1 { denoised = planes.interpolated(to: denoised, by: strength) }
             result = stored.replacingColor(with: denoised)
