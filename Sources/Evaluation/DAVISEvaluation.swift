@@ -20,7 +20,7 @@ extension Evaluator {
                 megapixels += Double(clean.planeCount) / 1e6
                 for (s, sigma) in sigmas.enumerated() {
                     let seed = NoiseSeed.derive(base: self.seed, [UInt64(entry.index), UInt64(f), NoiseSeed.sigmaCode(sigma)])
-                    let result = try denoise(addGaussianNoise(clean, sigma: sigma, seed: seed), sigma: blind ? nil : sigma)
+                    let result = try denoise(noisyInput(clean, sigma: sigma, seed: seed), sigma: blind ? nil : sigma)
                     let scored = score(output: result.output, clean: clean, maxValue: stored.layout.maxValue)
                     try save(result.output, as: "\(Self.sigmaFolder(sigma))/\(entry.item.name)/\(frameName).png")
                     scores[s].append(FrameScore(name: frameName, psnr: scored.psnr, ssim: scored.ssim, seconds: result.seconds))

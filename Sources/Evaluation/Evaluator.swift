@@ -15,6 +15,8 @@ public final class Evaluator {
     public var seed: UInt64 = 0
     /// Estimate sigma from each noisy input instead of giving the model the true one.
     public var blind = false
+    /// Clip synthetic noise to [0, 1] and round it to 8 bits, as a file holds it (Gaussian and DAVIS tasks).
+    public var clipNoise = false
     /// When set, every denoised output is written there as a 16-bit PNG.
     public var saveDirectory: String?
     /// Images larger than this are refused from their header.
@@ -26,6 +28,13 @@ public final class Evaluator {
 
     public init(denoiser: Denoiser, model: ModelIdentity) {
         (self.denoiser, self.model) = (denoiser, model)
+    }
+
+    /// The noisy input of a synthetic task: seeded AWGN, clipped and rounded to 8 bits with `clipNoise`.
+    func noisyInput(_ clean: PlanarImage, sigma: Double, seed: UInt64) -> PlanarImage {
+        var noisy = addGaussianNoise(clean, sigma: sigma, seed: seed)
+        if clipNoise { noisy.pixels = noisy.pixels.map { quantize($0, maxValue: 255) / 255 } }
+        return noisy
     }
 
     /// Denoises `noisy` at `sigma`, or blind (`BlindNoiseLevel.modelSigma`) when `sigma` is nil, and times it.
@@ -62,7 +71,8 @@ public final class Evaluator {
                                 model: model, seed: synthetic ? seed : nil,
                                 blind: synthetic ? blind : true, shard: shard == .all ? nil : shard.description,
                                 tile: denoiser.processor.tileSize, overlap: denoiser.processor.overlap,
-                                threads: denoiser.processor.threads, selfEnsemble: denoiser.selfEnsemble, runs: runs)
+                                threads: denoiser.processor.threads, selfEnsemble: denoiser.selfEnsemble,
+                                clipped: synthetic && clipNoise, runs: runs)
     }
 
     /// "sigma25" (the save folder of one noise level).

@@ -16,7 +16,7 @@ extension Evaluator {
             var summary: [String] = []
             for (s, sigma) in sigmas.enumerated() {
                 let seed = NoiseSeed.derive(base: self.seed, [UInt64(entry.index), NoiseSeed.sigmaCode(sigma)])
-                let noisy = addGaussianNoise(clean, sigma: sigma, seed: seed)
+                let noisy = noisyInput(clean, sigma: sigma, seed: seed)
                 let result = try denoise(noisy, sigma: blind ? nil : sigma)
                 let scored = score(output: result.output, clean: clean, maxValue: stored.layout.maxValue)
                 try save(result.output, as: "\(Self.sigmaFolder(sigma))/\(name).png")

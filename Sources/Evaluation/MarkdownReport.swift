@@ -7,7 +7,7 @@ public enum MarkdownReport {
         var lines: [String] = []
         lines.append("# \(report.task) evaluation: \(report.dataset)")
         lines.append("")
-        let noise = report.seed.map { "synthetic AWGN (not clipped), seed \($0)" } ?? "real noise"
+        let noise = report.seed.map { "synthetic AWGN (\(report.clipped == true ? "clipped and rounded to 8 bits" : "not clipped")), seed \($0)" } ?? "real noise"
         lines.append("- model: `\(report.model.name)` (sha256 `\(report.model.sha256.prefix(16))`)")
         lines.append("- source: `\(report.source)`")
         lines.append("- noise: \(noise); \(report.blind ? "blind (sigma estimated per \(video ? "frame" : "item"))" : "non-blind (true sigma given)")")

@@ -26,7 +26,7 @@ struct DAVISCommand: ParsableCommand {
         if let frames, frames < 1 { throw ToolError("--frames \(frames)", "must be at least 1") }
         _ = try DatasetFolders.sequences(in: root)
         let evaluator = try options.makeEvaluator(shard: shard)
-        (evaluator.seed, evaluator.blind) = (noise.seed, noise.blind)
+        (evaluator.seed, evaluator.blind, evaluator.clipNoise) = (noise.seed, noise.blind, noise.clipped)
         let report = try evaluator.davis(root: root, sigmas: sigmas, frames: frames)
         try ResultOutputs(json: options.json, markdown: options.markdown).write(report)
     }

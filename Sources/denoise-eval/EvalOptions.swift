@@ -96,4 +96,7 @@ struct NoiseOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Estimate sigma from each noisy input instead of giving the true sigma.")
     var blind = false
+
+    @Flag(name: .long, help: "Clip the noisy input to 0-255 and round it to 8 bits, as a file holds it.")
+    var clipped = false
 }

@@ -22,7 +22,7 @@ struct GaussianCommand: ParsableCommand {
         let sigmas = try SigmaList.parse(sigma), shard = try options.check()
         _ = try DatasetFolders.images(in: dataset)  // fail on a bad folder before loading the model
         let evaluator = try options.makeEvaluator(shard: shard)
-        (evaluator.seed, evaluator.blind) = (noise.seed, noise.blind)
+        (evaluator.seed, evaluator.blind, evaluator.clipNoise) = (noise.seed, noise.blind, noise.clipped)
         let report = try evaluator.gaussian(dataset: dataset, sigmas: sigmas)
         try ResultOutputs(json: options.json, markdown: options.markdown).write(report)
     }

@@ -44,6 +44,20 @@ import Testing
         #expect(try EvaluationReport.read(path: out + "/m.json").runs == report.runs)
     }
 
+    /// --clipped: the noisy input is clipped and rounded to 8 bits; the report and its table say so, and
+    /// the scores differ from the unclipped run on the same seeds.
+    @Test func clippedNoiseIsRecorded() throws {
+        let folder = try Fixtures.folder(), out = try Fixtures.folder()
+        try Fixtures.writeImage(folder + "/x.png", width: 30, height: 20, channels: 3)
+        let common = ["gaussian", "--dataset", folder, "--sigma", "50", "--model", Fixtures.tinyModel, "--tile", "32", "--overlap", "8"]
+        #expect(try Self.run(common + ["--clipped", "--json", out + "/c.json", "--markdown", out + "/c.md"]).status == 0)
+        #expect(try Self.run(common + ["--json", out + "/u.json"]).status == 0)
+        let clipped = try EvaluationReport.read(path: out + "/c.json"), plain = try EvaluationReport.read(path: out + "/u.json")
+        #expect(clipped.clipped == true && plain.clipped == nil)
+        #expect(try String(contentsOfFile: out + "/c.md", encoding: .utf8).contains("clipped and rounded to 8 bits"))
+        #expect(clipped.runs[0].items[0].psnr != plain.runs[0].items[0].psnr)
+    }
+
     /// Bad input: one line naming the path and the problem, a non-zero exit, no crash.
     @Test func errorsAreOneLine() throws {
         let empty = try Fixtures.folder()
