@@ -17,6 +17,9 @@ public final class Evaluator {
     public var blind = false
     /// Clip synthetic noise to [0, 1] and round it to 8 bits, as a file holds it (Gaussian and DAVIS tasks).
     public var clipNoise = false
+    /// Correct the output of clipped inputs for the bias of clipped noise (ClippedNoiseCorrection); off to
+    /// measure what the correction does.
+    public var clippingCorrection = true
     /// When set, every denoised output is written there as a 16-bit PNG.
     public var saveDirectory: String?
     /// Images larger than this are refused from their header.
@@ -41,7 +44,7 @@ public final class Evaluator {
     func denoise(_ noisy: PlanarImage, sigma: Double?) throws -> (output: PlanarImage, seconds: Double, estimate: Double?) {
         let start = DispatchTime.now().uptimeNanoseconds
         let (level, measured) = denoiser.sigma(for: noisy, given: sigma.map { Float($0) })
-        let output = try denoiser.denoise(noisy, sigma: level, whiteNoise: measured?.isWhite ?? true)
+        let output = try denoiser.denoise(noisy, sigma: level, whiteNoise: clippingCorrection && (measured?.isWhite ?? true))
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return (output, seconds, measured.map { Double($0.modelSigma) })
     }

@@ -27,6 +27,7 @@ struct DAVISCommand: ParsableCommand {
         _ = try DatasetFolders.sequences(in: root)
         let evaluator = try options.makeEvaluator(shard: shard)
         (evaluator.seed, evaluator.blind, evaluator.clipNoise) = (noise.seed, noise.blind, noise.clipped)
+        evaluator.clippingCorrection = !noise.noClippingCorrection
         let report = try evaluator.davis(root: root, sigmas: sigmas, frames: frames)
         try ResultOutputs(json: options.json, markdown: options.markdown).write(report)
     }

@@ -99,4 +99,7 @@ struct NoiseOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Clip the noisy input to 0-255 and round it to 8 bits, as a file holds it.")
     var clipped = false
+
+    @Flag(name: .customLong("no-clipping-correction"), help: "Leave out the correction for the bias of clipped noise (to measure it).")
+    var noClippingCorrection = false
 }

@@ -23,6 +23,7 @@ struct GaussianCommand: ParsableCommand {
         _ = try DatasetFolders.images(in: dataset)  // fail on a bad folder before loading the model
         let evaluator = try options.makeEvaluator(shard: shard)
         (evaluator.seed, evaluator.blind, evaluator.clipNoise) = (noise.seed, noise.blind, noise.clipped)
+        evaluator.clippingCorrection = !noise.noClippingCorrection
         let report = try evaluator.gaussian(dataset: dataset, sigmas: sigmas)
         try ResultOutputs(json: options.json, markdown: options.markdown).write(report)
     }
