@@ -32,19 +32,20 @@ import Testing
         #expect(known - blind <= 0.3, "non-blind \(known) dB, blind \(blind) dB (estimate \(estimate))")
     }
 
-    /// Real phone noise (Samples/phone-noisy.png, a SIDD validation block never trained on), blind: each
-    /// camera-noise preset removes far more of it than the white-noise model it was fine-tuned from.
-    /// Floors per pair: a gain over the noisy input and over the white-noise model (measured: 22.36 dB noisy;
-    /// `quality` 35.79, `real` 38.68; `fast` 34.35, `real-fast` 37.00).
-    @Test(arguments: [("quality", "real", 15.0, 2.0), ("fast", "real-fast", 13.0, 1.5)])
-    func cameraNoisePresetOnRealPhoneNoise(white: String, camera: String, minimumGain: Double, minimumOverWhite: Double) throws {
+    /// Real phone noise (Samples/phone-noisy.png, a SIDD validation block never trained on), blind: the
+    /// default presets, trained on camera noise too, remove most of it, and each camera-noise preset (the
+    /// one blind mode switches to for such noise) is at least as good as the default it was fine-tuned
+    /// from. Measured: 22.36 dB noisy; `quality` 38.33, `real` 38.68; `fast` 36.55, `real-fast` 37.00.
+    @Test(arguments: [("quality", "real", 15.0), ("fast", "real-fast", 13.0)])
+    func realPhoneNoise(preset: String, camera: String, minimumGain: Double) throws {
         let noisy = try Repo.sample("phone-noisy.png"), clean = try Repo.sample("phone-clean.png")
         func blindPSNR(_ preset: String) throws -> Double {
             let denoiser = try Denoiser(model: try ModelCatalog.load(preset), threads: 2)
             return psnr(quantized(try denoiser.denoiseBlind(noisy).image), clean)
         }
-        let before = psnr(noisy, clean), whiteResult = try blindPSNR(white), cameraResult = try blindPSNR(camera)
+        let before = psnr(noisy, clean), defaultResult = try blindPSNR(preset), cameraResult = try blindPSNR(camera)
+        #expect(defaultResult - before >= minimumGain, "\(preset): noisy \(before) dB -> \(defaultResult) dB")
         #expect(cameraResult - before >= minimumGain, "\(camera): noisy \(before) dB -> \(cameraResult) dB")
-        #expect(cameraResult - whiteResult >= minimumOverWhite, "\(white) \(whiteResult) dB, \(camera) \(cameraResult) dB")
+        #expect(cameraResult >= defaultResult, "\(preset) \(defaultResult) dB, \(camera) \(cameraResult) dB")
     }
 }
