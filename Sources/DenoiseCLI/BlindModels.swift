@@ -1,12 +1,10 @@
 import DenoiseKit
 
 /// The model a run uses for each picture. With `--model`, always that one. Without it, the tool's default
-/// preset, except for pictures whose blind level reads as camera noise (`BlindNoiseLevel.correlation`
-/// at least `cameraNoiseThreshold`): those go to the default's camera-noise variant (`quality` -> `real`,
-/// `fast` -> `real-fast`), loaded on first need. Every tool with a blind default decides the same way.
+/// preset, except for pictures whose blind level reads as camera noise (`BlindNoiseLevel.isWhite` false):
+/// those go to the default's camera-noise variant (`quality` -> `real`, `fast` -> `real-fast`), loaded on
+/// first need. Every tool with a blind default decides the same way.
 public final class BlindModels {
-    public static let cameraNoiseThreshold = BlindNoiseLevel.cameraNoiseCorrelation
-
     public let primary: Denoiser
     private let options: ModelOptions
     private let defaultPreset: String
@@ -25,7 +23,7 @@ public final class BlindModels {
 
     /// The denoiser for a picture with blind level `level` (nil: the noise level was given).
     public func denoiser(for level: BlindNoiseLevel?) throws -> Denoiser {
-        guard let level, level.correlation >= Self.cameraNoiseThreshold, let preset = cameraPreset else { return primary }
+        guard let level, !level.isWhite, let preset = cameraPreset else { return primary }
         if variant == nil {
             variant = try options.pipeline.makeDenoiser(model: try ModelCatalog.load(preset))
         }

@@ -36,7 +36,7 @@ public struct ModelOptions: ParsableArguments {
     /// trained on, else nil: it names the camera-noise variant (`fast` -> `real-fast`). Without --model
     /// the tools switch to it themselves (BlindModels).
     public func cameraNoiseHint(_ level: BlindNoiseLevel, defaultPreset: String) -> String? {
-        guard model != nil, level.correlation >= BlindModels.cameraNoiseThreshold,
+        guard model != nil, !level.isWhite,
               let preset = ModelCatalog.cameraNoiseVariant(of: model ?? defaultPreset, toolDefault: defaultPreset) else {
             return nil
         }
