@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 from pathlib import Path
 
 import torch
@@ -109,7 +110,14 @@ def main():
             ap.error(f"{args.checkpoint}: its config differs from preset {args.bundle}'s")
     out = args.out or BUNDLED / f"{args.bundle}.safetensors"
     extra = {k: v for k, v in meta.items() if k not in ("format", "format_version", "config")}
-    export_safetensors(model, out, extra)
+    if args.checkpoint.suffix == ".safetensors":
+        # Already in the engine's format and checked above: copied byte for byte, so the bundled file is
+        # the very file that was evaluated (same sha256).
+        tmp = out.with_name(out.name + ".tmp")
+        shutil.copyfile(args.checkpoint, tmp)
+        os.replace(tmp, out)
+    else:
+        export_safetensors(model, out, extra)
     print(f"{out}: preset {extra.get('preset')}, step {extra.get('train_step')}")
 
 

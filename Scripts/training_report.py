@@ -2,8 +2,8 @@
 
     python3 Scripts/training_report.py [--out results]
 
-Two kinds of log: <preset>.awgn.log.csv (and the logs of presets trained only that way) hold the runs on
-AWGN with the single CBSD68-subset validation; <preset>.log.csv with a `val_score` column holds the runs
+Two kinds of log: <preset>.awgn.log.csv or <preset>.log-until-<date>.csv (and the logs of presets trained
+only that way) hold the earlier runs with a single validation (CBSD68 subset, or the SIDD blocks for `real`); <preset>.log.csv with a `val_score` column holds the runs
 on the blind-default mix (docs/training.md) validated on five sets at once.
 
 Writes OUT/training.md (validation PSNR per step, the SKIPAT-vs-baseline comparison at equal steps and at
@@ -171,7 +171,11 @@ def main():
     folder = ROOT / "Scripts" / "training"
     logs, mix_logs = {}, {}
     for name in PRESETS:
-        awgn, current = folder / f"{name}.awgn.log.csv", folder / f"{name}.log.csv"
+        # The earlier recipe's log: <preset>.awgn.log.csv, or the dated copy train.py keeps when a run with
+        # the multi-set layout starts (<preset>.log-until-<date>.csv).
+        earlier = sorted(folder.glob(f"{name}.log-until-*.csv"))
+        awgn = folder / f"{name}.awgn.log.csv" if (folder / f"{name}.awgn.log.csv").exists() or not earlier else earlier[0]
+        current = folder / f"{name}.log.csv"
         current_is_mix = current.exists() and "val_score" in current.open().readline()
         if awgn.exists() or (current.exists() and not current_is_mix):
             logs[name] = read_log(awgn if awgn.exists() else current)
