@@ -6,6 +6,8 @@ let package = Package(
     name: "SkipatDenoiser",
     products: [
         .library(name: "DenoiseKit", targets: ["DenoiseKit"]),
+        // Photos and video files for apps: decode upright with metadata, encode with metadata (module Codec).
+        .library(name: "DenoiseCodec", targets: ["Codec"]),
         .executable(name: "denoise", targets: ["denoise"]),
         .executable(name: "denoise-video", targets: ["denoise-video"]),
         .executable(name: "denoise-bench", targets: ["denoise-bench"]),
@@ -60,7 +62,7 @@ let package = Package(
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Imaging"]),
-        .testTarget(name: "ReadmeExampleTests", dependencies: ["TestSupport", "DenoiseKit"]),
+        .testTarget(name: "ReadmeExampleTests", dependencies: ["TestSupport", "DenoiseKit", "Codec"]),
         .testTarget(name: "SkipatModelTests", dependencies: ["SkipatModel", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CodecTests", dependencies: ["TestSupport", "Codec"], exclude: ["Fixtures"]),
         .testTarget(name: "MetricsTests", dependencies: ["TestSupport", "Metrics"], exclude: ["Fixtures"]),

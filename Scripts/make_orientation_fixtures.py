@@ -6,13 +6,16 @@ orientation-N.jpg: the upright picture is 32x16, red, green / blue, white quadra
 turned so that the EXIF tag N turns it back (checked here with Pillow's own exif_transpose), at quality
 95, 4:4:4. photo-exif-icc.jpg: the upright picture with an EXIF block (Make "TestCam", Model "Fixture 1",
 DateTimeOriginal 2026:12:07 10:00:00, orientation 6, so stored turned) and an sRGB ICC profile.
+text-chunks.png: the upright picture with PNG text chunks as photo tools write them: tEXt "Title" in
+Latin-1 ("Nuit à Paris"), tEXt "Author", iTXt "Description" in UTF-8 (Japanese), and a zTXt "Comment"
+of 3000 characters.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageCms, ImageOps, PngImagePlugin
 
 ROOT = Path(__file__).resolve().parent.parent
 STORED = {3: Image.Transpose.ROTATE_180, 6: Image.Transpose.ROTATE_90, 8: Image.Transpose.ROTATE_270}
@@ -47,6 +50,14 @@ def main():
     path = ROOT / "Tests" / "CodecTests" / "Fixtures" / "photo-exif-icc.jpg"
     picture.transpose(STORED[6]).save(path, quality=95, subsampling=0, exif=exif, icc_profile=icc)
     print(path, len(icc), "bytes of ICC")
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Title", "Nuit \u00e0 Paris")
+    text.add_text("Author", "A. Photographer")
+    text.add_itxt("Description", "\u591c\u306e\u5199\u771f, night")
+    text.add_text("Comment", "grain " * 500, zip=True)
+    path = ROOT / "Tests" / "CodecTests" / "Fixtures" / "text-chunks.png"
+    picture.save(path, pnginfo=text)
+    print(path)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,10 @@
 #                                                       says "turn 90 degrees clockwise"
 #   Tests/CodecTests/Fixtures/vfr.mp4                   8 frames 32x16 H.264 at irregular times
 #                                                       0, .04, .08, .2, .24, .48, .52, .56 s
+#   Tests/CodecTests/Fixtures/hdr10-pq.mkv              6 frames 64x32 HEVC Main 10 (yuv420p10le) tagged
+#                                                       BT.2020 / PQ (smpte2084) / bt2020nc / limited range
+#   Tests/CodecTests/Fixtures/subtitled.mkv             5 frames 32x16 H.264 + AAC + an SRT subtitle stream
+#                                                       (language "eng", 2 cues) + a second SRT (fre, 1 cue)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 images=../shared/data/train/color/skimage
@@ -83,4 +87,17 @@ PY
 ff -f lavfi -i "testsrc=size=32x16:rate=25" -frames:v 8 -vf "setpts='(N*0.04+gte(N,3)*0.08+gte(N,5)*0.2)/TB'" \
    -fps_mode passthrough -c:v libx264 -preset medium -crf 30 -pix_fmt yuv420p "${exact[@]}" "$fixtures/vfr.mp4"
 
-ls -l Samples/noisy-clip.mp4 "$fixtures"/astronaut-41x31* "$fixtures"/camera-32x24* "$fixtures"/tone.m4a "$fixtures"/rotated-90.mp4 "$fixtures"/vfr.mp4
+# 10-bit HDR: a gradient (so 10 bits matter) with PQ tags, as phones and cameras write HDR10.
+ff -f lavfi -i "gradients=size=64x32:rate=25:speed=0.05,format=yuv420p10le" -frames:v 6 -c:v libx265 -preset medium \
+   -crf 20 -x265-params log-level=none -color_primaries bt2020 -color_trc smpte2084 -colorspace bt2020nc \
+   -color_range tv "${exact[@]}" "$fixtures/hdr10-pq.mkv"
+# Subtitles: two SRT tracks beside the video and the audio.
+printf '1\n00:00:00,000 --> 00:00:00,080\nhello\n\n2\n00:00:00,080 --> 00:00:00,200\nworld\n' > /tmp/cues-eng.srt
+printf '1\n00:00:00,000 --> 00:00:00,200\nbonjour\n' > /tmp/cues-fre.srt
+ff -f lavfi -i "testsrc=size=32x16:rate=25" -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=0.2" \
+   -i /tmp/cues-eng.srt -i /tmp/cues-fre.srt -map 0:v -map 1:a -map 2 -map 3 -t 0.2 -c:v libx264 -preset medium \
+   -crf 30 -pix_fmt yuv420p -c:a aac -b:a 32k -ac 1 -c:s srt -metadata:s:s:0 language=eng \
+   -metadata:s:s:1 language=fre "${exact[@]}" "$fixtures/subtitled.mkv"
+
+ls -l Samples/noisy-clip.mp4 "$fixtures"/astronaut-41x31* "$fixtures"/camera-32x24* "$fixtures"/tone.m4a "$fixtures"/rotated-90.mp4 "$fixtures"/vfr.mp4 \
+   "$fixtures"/hdr10-pq.mkv "$fixtures"/subtitled.mkv

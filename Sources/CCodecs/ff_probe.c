@@ -9,6 +9,7 @@ struct ccodecs_probe {
     ccodecs_probe_info info;
     double *times;
     ccodecs_probe_audio *audio;
+    ccodecs_probe_other *other;
 };
 
 static int compare_doubles(const void *a, const void *b) {
@@ -19,13 +20,15 @@ static int compare_doubles(const void *a, const void *b) {
 static void copy_name(char *dst, size_t size, const char *name) { snprintf(dst, size, "%s", name ? name : "unknown"); }
 
 // Counts packets per stream and collects the video packets' times.
-static int read_packets(AVFormatContext *ic, int video, int *audio_slot, ccodecs_probe *p, char *err, size_t errlen) {
+static int read_packets(AVFormatContext *ic, int video, const int *audio_slot, const int *other_slot, ccodecs_probe *p,
+                        char *err, size_t errlen) {
     AVPacket *packet = av_packet_alloc();
     size_t capacity = 0;
     int ret = packet ? 0 : AVERROR(ENOMEM);
     while (ret >= 0 && (ret = av_read_frame(ic, packet)) >= 0) {
         int slot = audio_slot[packet->stream_index];
         if (slot >= 0) p->audio[slot].packet_count++;
+        if (other_slot[packet->stream_index] >= 0) p->other[other_slot[packet->stream_index]].packet_count++;
         int64_t ts = packet->pts != AV_NOPTS_VALUE ? packet->pts : packet->dts;
         // Discard-flagged packets are decoder priming that players never show.
         if (packet->stream_index == video && ts != AV_NOPTS_VALUE && !(packet->flags & AV_PKT_FLAG_DISCARD)) {
@@ -49,15 +52,28 @@ static int probe(ccodecs_probe *p, AVFormatContext *ic, char *err, size_t errlen
     int video = av_find_best_stream(ic, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
     if (video >= 0 && (ic->streams[video]->disposition & AV_DISPOSITION_ATTACHED_PIC)) video = -1;
     int *audio_slot = calloc(ic->nb_streams, sizeof *audio_slot);
+    int *other_slot = calloc(ic->nb_streams, sizeof *other_slot);
     p->audio = calloc(ic->nb_streams, sizeof *p->audio);
-    if (!audio_slot || !p->audio) {
+    p->other = calloc(ic->nb_streams, sizeof *p->other);
+    if (!audio_slot || !other_slot || !p->audio || !p->other) {
         free(audio_slot);
+        free(other_slot);
         return ff_set_message(err, errlen, "out of memory"), -1;
     }
     for (unsigned i = 0; i < ic->nb_streams; i++) {
         const AVCodecParameters *par = ic->streams[i]->codecpar;
-        audio_slot[i] = -1;
-        if (par->codec_type != AVMEDIA_TYPE_AUDIO) continue;
+        audio_slot[i] = other_slot[i] = -1;
+        if ((int)i == video) continue;
+        if (par->codec_type != AVMEDIA_TYPE_AUDIO) {
+            ccodecs_probe_other *o = &p->other[p->info.other_count];
+            const char *kind = av_get_media_type_string(par->codec_type);
+            copy_name(o->kind, sizeof o->kind, kind);
+            copy_name(o->codec, sizeof o->codec, avcodec_get_name(par->codec_id));
+            const AVDictionaryEntry *language = av_dict_get(ic->streams[i]->metadata, "language", NULL, 0);
+            snprintf(o->language, sizeof o->language, "%s", language ? language->value : "");
+            other_slot[i] = p->info.other_count++;
+            continue;
+        }
         ccodecs_probe_audio *a = &p->audio[p->info.audio_count];
         copy_name(a->codec, sizeof a->codec, avcodec_get_name(par->codec_id));
         a->sample_rate = par->sample_rate;
@@ -73,9 +89,14 @@ static int probe(ccodecs_probe *p, AVFormatContext *ic, char *err, size_t errlen
         p->info.rotation = ff_rotation_degrees(st);
         copy_name(p->info.codec, sizeof p->info.codec, avcodec_get_name(st->codecpar->codec_id));
         copy_name(p->info.pixel_format, sizeof p->info.pixel_format, av_get_pix_fmt_name(st->codecpar->format));
+        copy_name(p->info.primaries, sizeof p->info.primaries, av_color_primaries_name(st->codecpar->color_primaries));
+        copy_name(p->info.transfer, sizeof p->info.transfer, av_color_transfer_name(st->codecpar->color_trc));
+        copy_name(p->info.matrix, sizeof p->info.matrix, av_color_space_name(st->codecpar->color_space));
+        copy_name(p->info.range, sizeof p->info.range, av_color_range_name(st->codecpar->color_range));
     }
-    int ret = read_packets(ic, video, audio_slot, p, err, errlen);
+    int ret = read_packets(ic, video, audio_slot, other_slot, p, err, errlen);
     free(audio_slot);
+    free(other_slot);
     return ret;
 }
 
@@ -101,9 +122,12 @@ void ccodecs_probe_video_times(const ccodecs_probe *p, double *times) {
 
 void ccodecs_probe_audio_stream(const ccodecs_probe *p, int index, ccodecs_probe_audio *out) { *out = p->audio[index]; }
 
+void ccodecs_probe_other_stream(const ccodecs_probe *p, int index, ccodecs_probe_other *out) { *out = p->other[index]; }
+
 void ccodecs_probe_close(ccodecs_probe *p) {
     if (!p) return;
     free(p->times);
     free(p->audio);
+    free(p->other);
     free(p);
 }

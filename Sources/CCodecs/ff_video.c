@@ -1,5 +1,6 @@
 // One-pass video transcoding: frames come out as planar float RGB, replacements go back in with
-// the original timestamps; audio packets are copied as they are met, so memory stays constant.
+// the original timestamps; audio, subtitle and data packets are copied as they are met, so memory
+// stays constant.
 #include "ccodecs_ffmpeg.h"
 #include "ff_common.h"
 #include <math.h>
@@ -21,7 +22,7 @@ struct ccodecs_video {
     AVCodecContext *dec, *enc;
     int video_index;      // in the input
     AVStream *video_out;
-    int *audio_map;       // input stream index -> output stream index, or -1
+    int *copy_map;        // input stream index -> output stream index of a copied stream, or -1
     AVPacket *packet;
     AVFrame *decoded, *encoded;
     int width, height;
@@ -116,8 +117,10 @@ static void float_to_planes(const float *rgb, AVFrame *f) {
 static int can_hold(const AVOutputFormat *format, enum AVCodecID codec, enum AVMediaType type) {
     int answer = avformat_query_codec(format, codec, FF_COMPLIANCE_NORMAL);
     if (answer >= 0) return answer;
-    enum AVCodecID native = type == AVMEDIA_TYPE_AUDIO ? format->audio_codec : format->video_codec;
-    return native != AV_CODEC_ID_NONE;
+    enum AVCodecID native = type == AVMEDIA_TYPE_AUDIO ? format->audio_codec
+                          : type == AVMEDIA_TYPE_VIDEO ? format->video_codec
+                          : type == AVMEDIA_TYPE_SUBTITLE ? format->subtitle_codec : AV_CODEC_ID_NONE;
+    return native == codec || (type != AVMEDIA_TYPE_SUBTITLE && native != AV_CODEC_ID_NONE);
 }
 
 static int open_decoder(ccodecs_video *v, const AVCodec *codec, char *err, size_t errlen) {
@@ -138,29 +141,56 @@ static int open_decoder(ccodecs_video *v, const AVCodec *codec, char *err, size_
 // The demuxer's pixel format; NONE (not known before decoding) is taken as ordinary 8-bit YUV.
 static int input_is_yuv(enum AVPixelFormat format) { return format == AV_PIX_FMT_NONE || ff_is_yuv(format); }
 
-// x264 itself would print a bad preset to stderr and fail with a bare EINVAL.
-static int check_x264_settings(int crf, const char *preset, char *err, size_t errlen) {
+// x264 and x265 would print a bad preset to stderr themselves and fail with a bare EINVAL.
+static int check_x26x_settings(const char *name, int crf, const char *preset, char *err, size_t errlen) {
     static const char *const presets[] = {"ultrafast", "superfast", "veryfast", "faster", "fast",
                                           "medium", "slow", "slower", "veryslow", "placebo"};
     if (crf < 0 || crf > 51) return ff_set_message(err, errlen, "crf %d is outside 0...51", crf), -1;
     for (size_t i = 0; i < sizeof presets / sizeof *presets; i++)
         if (strcmp(preset, presets[i]) == 0) return 0;
-    return ff_set_message(err, errlen, "unknown x264 preset \"%s\" (ultrafast ... medium ... placebo)", preset), -1;
+    return ff_set_message(err, errlen, "unknown %s preset \"%s\" (ultrafast ... medium ... placebo)", name, preset), -1;
+}
+
+static int encoder_supports(const AVCodec *codec, enum AVPixelFormat format) {
+    if (!codec->pix_fmts) return 1;
+    for (const enum AVPixelFormat *f = codec->pix_fmts; *f != AV_PIX_FMT_NONE; f++)
+        if (*f == format) return 1;
+    return 0;
+}
+
+// The lossy codecs' YUV layout: 4:2:0 for players, 4:4:4 where a side is odd (4:2:0 cannot hold it);
+// 10 bits where the input has more than 8 and the encoder can, so HDR and log footage keep their steps.
+static enum AVPixelFormat lossy_format(ccodecs_video *v, const AVCodec *codec, int deep) {
+    int odd = v->width % 2 || v->height % 2;
+    enum AVPixelFormat eight = odd ? AV_PIX_FMT_YUV444P : AV_PIX_FMT_YUV420P;
+    enum AVPixelFormat ten = odd ? AV_PIX_FMT_YUV444P10 : AV_PIX_FMT_YUV420P10;
+    if (!deep) return eight;
+    if (encoder_supports(codec, ten)) return ten;
+    char line[WARNING_LENGTH];
+    snprintf(line, sizeof line, "this FFmpeg's %s has no 10-bit mode: the %d-bit input is written as 8-bit",
+             codec->name, ff_depth(v->ic->streams[v->video_index]->codecpar->format));
+    add_warning(v, line);
+    return eight;
 }
 
 static int open_encoder(ccodecs_video *v, int codec_choice, int crf, const char *preset, AVRational rate,
                         char *err, size_t errlen) {
     AVStream *st = v->ic->streams[v->video_index];
     const AVCodecParameters *in = st->codecpar;
-    int h264 = codec_choice == CCODECS_VIDEO_H264;
-    const char *name = h264 ? "libx264" : "ffv1";
+    enum AVPixelFormat in_format = in->format;
+    int deep = in_format != AV_PIX_FMT_NONE && ff_depth(in_format) > 8;
+    // Automatic: HEVC Main 10 for deep inputs (what HDR players expect), else H.264 for the widest reach.
+    if (codec_choice == CCODECS_VIDEO_AUTO) codec_choice = deep ? CCODECS_VIDEO_H265 : CCODECS_VIDEO_H264;
+    int lossy = codec_choice != CCODECS_VIDEO_FFV1;
+    const char *name = codec_choice == CCODECS_VIDEO_H264 ? "libx264" : codec_choice == CCODECS_VIDEO_H265 ? "libx265" : "ffv1";
     const AVCodec *codec = avcodec_find_encoder_by_name(name);
     if (!codec) return ff_set_message(err, errlen, "this FFmpeg has no %s encoder", name), OUTPUT;
     if (!can_hold(v->oc->oformat, codec->id, AVMEDIA_TYPE_VIDEO))
         return ff_set_message(err, errlen, "a %s file cannot hold %s video", v->oc->oformat->name,
                               avcodec_get_name(codec->id)), OUTPUT;
-
-    if (h264 && check_x264_settings(crf, preset, err, errlen) < 0) return OUTPUT;
+    // Default quality: visually transparent for each codec (x265's scale sits about 5 above x264's).
+    if (crf < 0) crf = codec_choice == CCODECS_VIDEO_H265 ? 20 : 18;
+    if (lossy && check_x26x_settings(name + 3, crf, preset, err, errlen) < 0) return OUTPUT;
 
     AVCodecContext *enc = v->enc = avcodec_alloc_context3(codec);
     if (!enc) return ff_set_message(err, errlen, "out of memory"), OUTPUT;
@@ -171,10 +201,8 @@ static int open_encoder(ccodecs_video *v, int codec_choice, int crf, const char 
     enc->sample_aspect_ratio = av_guess_sample_aspect_ratio(v->ic, st, NULL);
     enc->color_primaries = in->color_primaries;
     enc->color_trc = in->color_trc;
-    enum AVPixelFormat in_format = in->format;
-    if (h264) {
-        // 4:2:0 needs even sizes; 4:4:4 keeps an odd size exact.
-        enc->pix_fmt = (v->width % 2 || v->height % 2) ? AV_PIX_FMT_YUV444P : AV_PIX_FMT_YUV420P;
+    if (lossy) {
+        enc->pix_fmt = lossy_format(v, codec, deep);
         if (input_is_yuv(in_format)) {
             enc->colorspace = in->color_space;
             int yuvj = in_format == AV_PIX_FMT_YUVJ420P || in_format == AV_PIX_FMT_YUVJ422P ||
@@ -184,9 +212,15 @@ static int open_encoder(ccodecs_video *v, int codec_choice, int crf, const char 
         }
         av_opt_set(enc->priv_data, "preset", preset, 0);
         av_opt_set_double(enc->priv_data, "crf", crf, 0);
+        if (codec_choice == CCODECS_VIDEO_H265) {
+            av_opt_set(enc->priv_data, "x265-params", "log-level=none", 0);  // x265 prints to stderr itself
+            // Apple's players and browsers want HEVC in MP4/MOV tagged hvc1 (parameter sets in the header).
+            if (strstr(v->oc->oformat->name, "mp4") || strstr(v->oc->oformat->name, "mov"))
+                enc->codec_tag = MKTAG('h', 'v', 'c', '1');
+        }
     } else {
         // FFV1 stores RGB losslessly: bgr0 for 8-bit sources, 16-bit planes for deeper ones.
-        enc->pix_fmt = (in_format != AV_PIX_FMT_NONE && ff_depth(in_format) > 8) ? AV_PIX_FMT_GBRP16 : AV_PIX_FMT_BGR0;
+        enc->pix_fmt = deep ? AV_PIX_FMT_GBRP16 : AV_PIX_FMT_BGR0;
         enc->colorspace = AVCOL_SPC_RGB;
     }
     if (v->oc->oformat->flags & AVFMT_GLOBALHEADER) enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
@@ -221,31 +255,54 @@ static int add_video_stream(ccodecs_video *v, char *err, size_t errlen) {
     out->avg_frame_rate = in->avg_frame_rate;
     out->r_frame_rate = in->r_frame_rate;
     out->sample_aspect_ratio = v->enc->sample_aspect_ratio;
-    size_t size = 0;
-    const uint8_t *matrix = av_stream_get_side_data(in, AV_PKT_DATA_DISPLAYMATRIX, &size);
-    if (matrix) {
-        uint8_t *copy = av_stream_new_side_data(out, AV_PKT_DATA_DISPLAYMATRIX, size);
+    // Stream-level facts that stay true of the denoised pictures: orientation, HDR mastering display
+    // and light levels, stereo and spherical layout. (Not Dolby Vision or encoder properties: those
+    // describe the input's bitstream.)
+    static const enum AVPacketSideDataType kept[] = {
+        AV_PKT_DATA_DISPLAYMATRIX, AV_PKT_DATA_MASTERING_DISPLAY_METADATA, AV_PKT_DATA_CONTENT_LIGHT_LEVEL,
+        AV_PKT_DATA_STEREO3D, AV_PKT_DATA_SPHERICAL,
+    };
+    for (size_t k = 0; k < sizeof kept / sizeof *kept; k++) {
+        size_t size = 0;
+        const uint8_t *data = av_stream_get_side_data(in, kept[k], &size);
+        if (!data) continue;
+        uint8_t *copy = av_stream_new_side_data(out, kept[k], size);
         if (!copy) return ff_set_message(err, errlen, "out of memory"), OUTPUT;
-        memcpy(copy, matrix, size);
+        memcpy(copy, data, size);
     }
     return 0;
 }
 
-// Audio goes across untouched; what the container cannot hold is left out with a warning.
-static int add_audio_streams(ccodecs_video *v, ccodecs_video_info *info, char *err, size_t errlen) {
-    int others = 0;
+static const char *kind_name(enum AVMediaType type) {
+    switch (type) {
+    case AVMEDIA_TYPE_AUDIO: return "audio";
+    case AVMEDIA_TYPE_SUBTITLE: return "subtitle";
+    case AVMEDIA_TYPE_DATA: return "data";
+    case AVMEDIA_TYPE_ATTACHMENT: return "attachment";
+    default: return "video";
+    }
+}
+
+// Audio, subtitle, data and attachment streams go across untouched (packets, language, title,
+// disposition); what the output container cannot hold is left out with a warning naming it. Other
+// video streams are left out: only the main one is denoised.
+static int add_copied_streams(ccodecs_video *v, ccodecs_video_info *info, char *err, size_t errlen) {
     for (unsigned i = 0; i < v->ic->nb_streams; i++) {
-        v->audio_map[i] = -1;
+        v->copy_map[i] = -1;
         AVStream *in = v->ic->streams[i];
+        enum AVMediaType type = in->codecpar->codec_type;
         if ((int)i == v->video_index) continue;
-        if (in->codecpar->codec_type != AVMEDIA_TYPE_AUDIO) {
-            others++;
+        if (type == AVMEDIA_TYPE_AUDIO) info->audio_streams++;
+        if (type == AVMEDIA_TYPE_SUBTITLE) info->subtitle_streams++;
+        char line[WARNING_LENGTH];
+        if (type == AVMEDIA_TYPE_VIDEO || type == AVMEDIA_TYPE_UNKNOWN) {
+            snprintf(line, sizeof line, "%s stream %u (%s) left out: only the main video is denoised",
+                     type == AVMEDIA_TYPE_VIDEO ? "video" : "unknown", i, avcodec_get_name(in->codecpar->codec_id));
+            add_warning(v, line);
             continue;
         }
-        info->audio_streams++;
-        if (!can_hold(v->oc->oformat, in->codecpar->codec_id, AVMEDIA_TYPE_AUDIO)) {
-            char line[WARNING_LENGTH];
-            snprintf(line, sizeof line, "audio stream %u (%s) left out: a %s file cannot hold it", i,
+        if (!can_hold(v->oc->oformat, in->codecpar->codec_id, type)) {
+            snprintf(line, sizeof line, "%s stream %u (%s) left out: the %s container cannot hold it", kind_name(type), i,
                      avcodec_get_name(in->codecpar->codec_id), v->oc->oformat->name);
             add_warning(v, line);
             continue;
@@ -253,16 +310,12 @@ static int add_audio_streams(ccodecs_video *v, ccodecs_video_info *info, char *e
         AVStream *out = avformat_new_stream(v->oc, NULL);
         if (!out) return ff_set_message(err, errlen, "out of memory"), OUTPUT;
         int ret = avcodec_parameters_copy(out->codecpar, in->codecpar);
-        if (ret < 0) return ff_set_error(err, errlen, "cannot copy an audio stream", ret), OUTPUT;
+        if (ret < 0) return ff_set_error(err, errlen, "cannot copy a stream", ret), OUTPUT;
         out->codecpar->codec_tag = 0;  // the input container's tag may mean nothing in the output's
         out->time_base = in->time_base;
-        av_dict_copy(&out->metadata, in->metadata, 0);  // language, title
-        v->audio_map[i] = out->index;
-    }
-    if (others > 0) {
-        char line[WARNING_LENGTH];
-        snprintf(line, sizeof line, "%d other stream(s) (subtitles, data, extra video) not copied", others);
-        add_warning(v, line);
+        out->disposition = in->disposition;
+        av_dict_copy(&out->metadata, in->metadata, 0);  // language, title, attachment file name
+        v->copy_map[i] = out->index;
     }
     return 0;
 }
@@ -277,6 +330,8 @@ static void fill_info(const ccodecs_video *v, AVRational rate, ccodecs_video_inf
     info->frame_count = st->nb_frames > 0 ? st->nb_frames
                       : info->duration >= 0 ? llround(info->duration * info->frame_rate) : -1;
     info->rotation = ff_rotation_degrees(st);
+    snprintf(info->encoder, sizeof info->encoder, "%s", v->enc->codec->name);
+    info->output_bit_depth = ff_depth(v->enc->pix_fmt);
 }
 
 static int open_all(ccodecs_video *v, const char *input, const char *output, int codec, int crf,
@@ -305,11 +360,11 @@ static int open_all(ccodecs_video *v, const char *input, const char *output, int
     ret = avformat_alloc_output_context2(&v->oc, NULL, NULL, output);
     if (ret < 0 || !v->oc)
         return ff_set_message(err, errlen, "no known container for this file name extension"), OUTPUT;
-    if (!(v->audio_map = av_malloc_array(v->ic->nb_streams, sizeof *v->audio_map)))
+    if (!(v->copy_map = av_malloc_array(v->ic->nb_streams, sizeof *v->copy_map)))
         return ff_set_message(err, errlen, "out of memory"), OUTPUT;
     if ((ret = open_encoder(v, codec, crf, preset, rate, err, errlen)) < 0) return ret;
     if ((ret = add_video_stream(v, err, errlen)) < 0) return ret;
-    if ((ret = add_audio_streams(v, info, err, errlen)) < 0) return ret;
+    if ((ret = add_copied_streams(v, info, err, errlen)) < 0) return ret;
     av_dict_copy(&v->oc->metadata, v->ic->metadata, 0);  // title, creation time, location
 
     if (!(v->oc->oformat->flags & AVFMT_NOFILE) && (ret = avio_open(&v->oc->pb, output, AVIO_FLAG_WRITE)) < 0)
@@ -338,8 +393,8 @@ int ccodecs_video_open(const char *input, const char *output, int codec, int crf
     return 0;
 }
 
-static int copy_audio_packet(ccodecs_video *v, AVPacket *packet, char *err, size_t errlen) {
-    int out = v->audio_map[packet->stream_index];
+static int copy_packet(ccodecs_video *v, AVPacket *packet, char *err, size_t errlen) {
+    int out = v->copy_map[packet->stream_index];
     if (out < 0) {
         av_packet_unref(packet);
         return 0;
@@ -348,11 +403,11 @@ static int copy_audio_packet(ccodecs_video *v, AVPacket *packet, char *err, size
     packet->stream_index = out;
     packet->pos = -1;
     int ret = av_interleaved_write_frame(v->oc, packet);  // takes the packet's data
-    if (ret < 0) return ff_set_error(err, errlen, "cannot write audio", ret), OUTPUT;
+    if (ret < 0) return ff_set_error(err, errlen, "cannot write a copied packet", ret), OUTPUT;
     return 0;
 }
 
-// Reads one packet: video goes to the decoder (or nowhere), audio to the output.
+// Reads one packet: video goes to the decoder (or nowhere), copied streams to the output.
 static int read_packet(ccodecs_video *v, int decode_video, char *err, size_t errlen) {
     int ret = av_read_frame(v->ic, v->packet);
     if (ret == AVERROR(EAGAIN)) return 0;
@@ -362,7 +417,7 @@ static int read_packet(ccodecs_video *v, int decode_video, char *err, size_t err
         return 0;
     }
     if (ret < 0) return ff_set_error(err, errlen, "cannot read", ret), INPUT;
-    if (v->packet->stream_index != v->video_index) return copy_audio_packet(v, v->packet, err, errlen);
+    if (v->packet->stream_index != v->video_index) return copy_packet(v, v->packet, err, errlen);
     // A damaged packet costs one frame, not the whole run.
     if (decode_video) {
         if (!(v->packet->flags & AV_PKT_FLAG_DISCARD)) v->packets_read++;
@@ -511,6 +566,6 @@ void ccodecs_video_close(ccodecs_video *v) {
     av_frame_free(&v->rgb_out);
     av_frame_free(&v->encoded);
     av_packet_free(&v->packet);
-    av_free(v->audio_map);
+    av_free(v->copy_map);
     av_free(v);
 }

@@ -1,5 +1,6 @@
 #include "ccodecs_metadata.h"
 #include "ccodecs_exif.h"
+#include "exif_tiff.h"
 
 #include <setjmp.h>
 #include <stdio.h>
@@ -130,7 +131,27 @@ static void read_jpeg_icc(FILE *file, cc_metadata *out) {
     jpeg_destroy_decompress(&cinfo);
 }
 
-static void read_png_icc(FILE *file, cc_metadata *out) {
+// The text chunks libpng read, copied; keywords it accepted are 1-79 bytes.
+static void copy_png_texts(png_structp png, png_infop info, cc_metadata *out) {
+    png_textp texts = NULL;
+    int count = 0;
+    png_get_text(png, info, &texts, &count);
+    if (count <= 0 || !(out->texts = calloc((size_t)count, sizeof *out->texts))) return;
+    for (int i = 0; i < count; i++) {
+        int utf8 = texts[i].compression == PNG_ITXT_COMPRESSION_NONE || texts[i].compression == PNG_ITXT_COMPRESSION_zTXt;
+        size_t length = utf8 ? texts[i].itxt_length : texts[i].text_length;
+        char *text = malloc(length + 1);
+        if (!text) break;
+        if (length) memcpy(text, texts[i].text, length);
+        text[length] = 0;
+        cc_text *slot = &out->texts[out->text_count++];
+        snprintf(slot->keyword, sizeof slot->keyword, "%s", texts[i].key);
+        slot->text = text;
+        slot->utf8 = utf8;
+    }
+}
+
+static void read_png(FILE *file, cc_metadata *out) {
     png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, png_quiet_error, png_quiet_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     if (!png || !info) {
@@ -141,9 +162,11 @@ static void read_png_icc(FILE *file, cc_metadata *out) {
         png_destroy_read_struct(&png, &info, NULL);
         return;
     }
-    png_set_chunk_malloc_max(png, 8u << 20);
+    png_set_chunk_malloc_max(png, 4u << 20);
+    png_set_chunk_cache_max(png, 32);
     png_init_io(png, file);
     png_read_info(png, info);
+    copy_png_texts(png, info, out);
     png_charp name = NULL;
     int compression = 0;
     png_bytep profile = NULL;
@@ -155,7 +178,8 @@ static void read_png_icc(FILE *file, cc_metadata *out) {
     png_destroy_read_struct(&png, &info, NULL);
 }
 
-static void read_tiff_icc(const char *path, cc_metadata *out) {
+// A TIFF's profile, and its EXIF where libexif found none (TIFF keeps EXIF as directories, not a block).
+static void read_tiff(const char *path, cc_metadata *out) {
     TIFFErrorHandler errors = TIFFSetErrorHandler(NULL), warnings = TIFFSetWarningHandler(NULL);
     TIFF *tif = TIFFOpen(path, "r");
     if (tif) {
@@ -165,6 +189,7 @@ static void read_tiff_icc(const char *path, cc_metadata *out) {
             memcpy(out->icc, profile, size);
             out->icc_size = size;
         }
+        if (!out->exif) out->exif = exif_tiff_read(tif, &out->exif_size);
         TIFFClose(tif);
     }
     TIFFSetErrorHandler(errors);
@@ -180,12 +205,14 @@ void cc_metadata_read(const char *path, cc_metadata *out) {
     size_t got = fread(head, 1, sizeof head, file);
     rewind(file);
     if (got >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF) read_jpeg_icc(file, out);
-    else if (got >= 4 && head[0] == 0x89 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G') read_png_icc(file, out);
+    else if (got >= 4 && head[0] == 0x89 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G') read_png(file, out);
     fclose(file);
-    if (got >= 4 && ((head[0] == 'I' && head[1] == 'I') || (head[0] == 'M' && head[1] == 'M'))) read_tiff_icc(path, out);
+    if (got >= 4 && ((head[0] == 'I' && head[1] == 'I') || (head[0] == 'M' && head[1] == 'M'))) read_tiff(path, out);
 }
 
 void cc_metadata_free(cc_metadata *metadata) {
+    for (int i = 0; i < metadata->text_count; i++) free(metadata->texts[i].text);
+    free(metadata->texts);
     free(metadata->exif);
     free(metadata->icc);
     memset(metadata, 0, sizeof *metadata);

@@ -122,6 +122,9 @@ cc_png_reader *cc_png_open(const char *path, long max_pixels, cc_image *header, 
     // (8 MB per chunk, 1000 ancillary chunks at most); the pixel limit was checked on the header above.
     png_set_chunk_malloc_max(png, 8u << 20);
     png_set_chunk_cache_max(png, 1000);
+    // The pixels do not need text chunks (metadata.c reads them): skip them unread.
+    static const png_byte text_chunks[] = "tEXt\0zTXt\0iTXt";
+    png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, text_chunks, 3);
     png_read_info(png, info);
     int color = png_get_color_type(png, info), depth = png_get_bit_depth(png, info);
     if (color == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
@@ -216,6 +219,18 @@ int cc_png_write(const char *path, const cc_image *image, const cc_metadata *met
     if (metadata && metadata->icc)
         png_set_iCCP(png, info, "ICC profile", PNG_COMPRESSION_TYPE_BASE, metadata->icc, (png_uint_32)metadata->icc_size);
     if (metadata && metadata->exif) png_set_eXIf_1(png, info, (png_uint_32)metadata->exif_size, metadata->exif);
+    // Text as it came: UTF-8 as iTXt, Latin-1 as tEXt; either compressed when long.
+    for (int i = 0; metadata && i < metadata->text_count; i++) {
+        const cc_text *t = &metadata->texts[i];
+        if (!t->text || t->keyword[0] == 0) continue;
+        png_text text = {0};
+        size_t length = strlen(t->text);
+        text.compression = t->utf8 ? (length > 1024 ? PNG_ITXT_COMPRESSION_zTXt : PNG_ITXT_COMPRESSION_NONE)
+                                   : (length > 1024 ? PNG_TEXT_COMPRESSION_zTXt : PNG_TEXT_COMPRESSION_NONE);
+        text.key = (png_charp)t->keyword;
+        text.text = t->text;
+        png_set_text(png, info, &text, 1);
+    }
     png_write_info(png, info);
     size_t per_row = (size_t)image->width * image->channels;
     int bytes = image->bit_depth / 8;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <tiffio.h>
+#include "exif_tiff.h"
 
 // libtiff reports through handlers; the message of a failing call is kept per thread for the caller.
 static _Thread_local char tiff_message[256];
@@ -43,6 +44,8 @@ int cc_tiff_write(const char *path, const cc_image *image, const cc_metadata *me
         TIFFSetField(tif, TIFFTAG_EXTRASAMPLES, 1, extra);
     }
     if (metadata && metadata->icc) TIFFSetField(tif, TIFFTAG_ICCPROFILE, (uint32_t)metadata->icc_size, metadata->icc);
+    ExifData *exif = exif_tiff_parse(metadata);
+    if (exif) exif_tiff_set_image_text(tif, exif);
     size_t per_row = (size_t)image->width * image->channels;
     TIFFSetField(tif, TIFFTAG_ROWSPERSTRIP, TIFFDefaultStripSize(tif, 0));
     int bytes = image->bit_depth / 8;
@@ -55,6 +58,8 @@ int cc_tiff_write(const char *path, const cc_image *image, const cc_metadata *me
         failed = TIFFWriteScanline(tif, row, (uint32_t)y, 0) < 0;
     }
     free(row);
+    if (!failed && exif) failed = !TIFFWriteDirectory(tif) || !exif_tiff_write_sub_directories(tif, exif);
+    if (exif) exif_data_unref(exif);
     TIFFClose(tif);
     if (failed) {
         snprintf(err, errlen, "cannot write TIFF: %s", tiff_message[0] ? tiff_message : "out of memory");

@@ -11,8 +11,32 @@ public struct MediaProbe: Sendable, Equatable {
         public let pixelFormat: String
         /// Clockwise rotation a player applies for display (0..<360).
         public let rotationDegrees: Double
+        /// The stream's colour tags, as FFmpeg names them ("bt2020", "smpte2084", "bt2020nc", "tv";
+        /// "unspecified" where untagged).
+        public let colour: ColourTags
         /// Every video packet's presentation time in seconds, sorted (= frame times).
         public let packetTimes: [Double]
+    }
+
+    public struct ColourTags: Sendable, Equatable {
+        public let primaries: String
+        public let transfer: String
+        public let matrix: String
+        public let range: String
+
+        public init(primaries: String, transfer: String, matrix: String, range: String) {
+            (self.primaries, self.transfer, self.matrix, self.range) = (primaries, transfer, matrix, range)
+        }
+    }
+
+    /// A stream that is neither the main video nor audio: subtitles, data, attachments, other video.
+    public struct OtherStream: Sendable, Equatable {
+        /// "subtitle", "data", "attachment" or "video".
+        public let kind: String
+        public let codecName: String
+        public let packetCount: Int
+        /// The stream's language tag, "" without one.
+        public let language: String
     }
 
     public struct Audio: Sendable, Equatable {
@@ -25,6 +49,7 @@ public struct MediaProbe: Sendable, Equatable {
     /// The main video stream; nil for audio-only files.
     public let video: Video?
     public let audio: [Audio]
+    public let others: [OtherStream]
 }
 
 public func probeMedia(path: String) throws -> MediaProbe {
@@ -40,19 +65,28 @@ public func probeMedia(path: String) throws -> MediaProbe {
             initialized = count
         }
         video = MediaProbe.Video(width: Int(info.width), height: Int(info.height), frameRate: info.frame_rate,
-                                 codecName: string(info.codec), pixelFormat: string(info.pixel_format),
-                                 rotationDegrees: info.rotation, packetTimes: times)
+                                 codecName: cString(info.codec), pixelFormat: cString(info.pixel_format),
+                                 rotationDegrees: info.rotation,
+                                 colour: .init(primaries: cString(info.primaries), transfer: cString(info.transfer),
+                                               matrix: cString(info.matrix), range: cString(info.range)),
+                                 packetTimes: times)
     }
     let audio = (0..<info.audio_count).map { index -> MediaProbe.Audio in
         var stream = ccodecs_probe_audio()
         ccodecs_probe_audio_stream(handle, index, &stream)
-        return MediaProbe.Audio(codecName: string(stream.codec), sampleRate: Int(stream.sample_rate),
+        return MediaProbe.Audio(codecName: cString(stream.codec), sampleRate: Int(stream.sample_rate),
                                 channelCount: Int(stream.channels), packetCount: Int(stream.packet_count))
     }
-    return MediaProbe(video: video, audio: audio)
+    let others = (0..<info.other_count).map { index -> MediaProbe.OtherStream in
+        var stream = ccodecs_probe_other()
+        ccodecs_probe_other_stream(handle, index, &stream)
+        return MediaProbe.OtherStream(kind: cString(stream.kind), codecName: cString(stream.codec),
+                                      packetCount: Int(stream.packet_count), language: cString(stream.language))
+    }
+    return MediaProbe(video: video, audio: audio, others: others)
 }
 
 /// A fixed C char array (imported as a tuple) as a String.
-private func string<T>(_ tuple: T) -> String {
+func cString<T>(_ tuple: T) -> String {
     withUnsafeBytes(of: tuple) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
 }

@@ -3,21 +3,34 @@ import Imaging
 
 /// How `VideoTranscoder` encodes the replaced frames.
 public struct VideoEncodeOptions: Sendable {
-    public enum Codec: Sendable {
-        /// libx264: yuv420p, or yuv444p when a side is odd (4:2:0 cannot hold odd sizes).
+    public enum Codec: String, Sendable, CaseIterable {
+        /// H.265 for inputs deeper than 8 bits (HEVC Main 10, as HDR players expect), else H.264.
+        case automatic = "auto"
+        /// libx264: 4:2:0 (4:4:4 when a side is odd, as 4:2:0 cannot hold odd sizes); High 10 for deep inputs.
         case h264
-        /// FFV1, lossless RGB (for .mkv / .avi / .nut).
+        /// libx265: the same layouts; Main 10 for deep inputs.
+        case h265
+        /// FFV1, lossless RGB, 16 bits per sample for deep inputs (for .mkv / .avi / .nut).
         case ffv1
     }
 
     public var codec: Codec
-    /// x264 constant rate factor (0 lossless ... 51 worst); ignored by FFV1.
-    public var crf: Int
-    /// x264 preset name ("ultrafast" ... "veryslow"); ignored by FFV1.
+    /// Constant rate factor (0 lossless ... 51 worst); nil: 18 for H.264, 20 for H.265. Ignored by FFV1.
+    public var crf: Int?
+    /// x264 / x265 preset name ("ultrafast" ... "veryslow"); ignored by FFV1.
     public var preset: String
 
-    public init(codec: Codec = .h264, crf: Int = 18, preset: String = "medium") {
+    public init(codec: Codec = .automatic, crf: Int? = nil, preset: String = "medium") {
         (self.codec, self.crf, self.preset) = (codec, crf, preset)
+    }
+
+    var cValue: Int32 {
+        switch codec {
+        case .automatic: Int32(CCODECS_VIDEO_AUTO)
+        case .h264: Int32(CCODECS_VIDEO_H264)
+        case .h265: Int32(CCODECS_VIDEO_H265)
+        case .ffv1: Int32(CCODECS_VIDEO_FFV1)
+        }
     }
 }
 
@@ -32,12 +45,18 @@ public struct VideoInfo: Sendable, Equatable {
     public let durationSeconds: Double?
     /// Clockwise rotation a player applies for display (0..<360), from the display matrix.
     public let rotationDegrees: Double
-    /// Audio streams in the input (the warnings say which ones the output container could not hold).
+    /// Audio and subtitle streams in the input (the warnings say which ones the output container
+    /// could not hold).
     public let audioStreamCount: Int
+    public let subtitleStreamCount: Int
+    /// The output's video encoder (libx264, libx265, ffv1) and its bits per sample (8, 10 or 16).
+    public let encoder: String
+    public let outputBitDepth: Int
 }
 
 /// Decodes a video frame by frame as planar RGB and encodes a replacement for each frame at the same
-/// size and timestamp, copying the audio streams, in one pass with constant memory:
+/// size and timestamp, copying the audio, subtitle and data streams and the colour tags, in one pass
+/// with constant memory:
 ///
 ///     let t = try VideoTranscoder(inputPath: a, outputPath: b, options: .init())
 ///     while let frame = try t.nextFrame() { try t.write(process(frame)) }
@@ -55,16 +74,17 @@ public final class VideoTranscoder {
         (self.inputPath, self.outputPath) = (inputPath, outputPath)
         var handle: OpaquePointer?
         var raw = ccodecs_video_info()
-        let codec = options.codec == .h264 ? Int32(CCODECS_VIDEO_H264) : Int32(CCODECS_VIDEO_FFV1)
         try ffmpegCall({ $0 == CCODECS_FAIL_OUTPUT ? outputPath : inputPath }) {
-            ccodecs_video_open(inputPath, outputPath, codec, Int32(clamping: options.crf), options.preset,
-                               &handle, &raw, $0, $1)
+            ccodecs_video_open(inputPath, outputPath, options.cValue, Int32(clamping: options.crf ?? -1),
+                               options.preset, &handle, &raw, $0, $1)
         }
         self.handle = handle!
         info = VideoInfo(width: Int(raw.width), height: Int(raw.height), frameRate: raw.frame_rate,
                          frameCountEstimate: raw.frame_count >= 0 ? Int(raw.frame_count) : nil,
                          durationSeconds: raw.duration >= 0 ? raw.duration : nil,
-                         rotationDegrees: raw.rotation, audioStreamCount: Int(raw.audio_streams))
+                         rotationDegrees: raw.rotation, audioStreamCount: Int(raw.audio_streams),
+                         subtitleStreamCount: Int(raw.subtitle_streams), encoder: cString(raw.encoder),
+                         outputBitDepth: Int(raw.output_bit_depth))
     }
 
     deinit { ccodecs_video_close(handle) }
@@ -108,7 +128,7 @@ public final class VideoTranscoder {
         }
     }
 
-    /// Copies any audio left, flushes the encoder and completes the output file.
+    /// Copies the packets of the copied streams left, flushes the encoder and completes the output file.
     public func finish() throws {
         try ffmpegCall(fileFor) { ccodecs_video_finish(handle, $0, $1) }
     }

@@ -1,3 +1,5 @@
+import Codec
+
 /// Images above this many pixels are refused from their header, before memory is allocated
 /// (a 250-megapixel RGB image already needs about 6 GB of float buffers).
-public let maxImagePixels = 250_000_000
+public let maxImagePixels = Photo.defaultMaxPixels

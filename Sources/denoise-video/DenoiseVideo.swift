@@ -8,7 +8,7 @@ import Foundation
 struct DenoiseVideo: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "denoise-video",
-        abstract: "Denoise every frame of a video; same size, frame rate and timestamps; audio copied.",
+        abstract: "Denoise every frame of a video; same size, frame rate, timestamps, bit depth and colour tags; audio, subtitles and data copied.",
         discussion: "Default output: <name>.denoised.<ext> beside the input. Uses the fast preset unless --model says otherwise.",
         version: ToolVersion.text)
 
@@ -23,11 +23,17 @@ struct DenoiseVideo: ParsableCommand {
 
     @OptionGroup var options: ModelOptions
 
-    @Option(name: .long, help: "Video codec: h264 (libx264) or ffv1 (lossless; use .mkv).")
-    var codec: String = "h264"
+    @Option(name: .long, help: ArgumentHelp(
+        "Video codec: auto, h264 (libx264), h265 (libx265) or ffv1 (lossless; use .mkv).",
+        discussion: "auto: H.265 Main 10 for inputs deeper than 8 bits (HDR, log footage), else H.264."))
+    var codec: String = VideoEncodeOptions.Codec.automatic.rawValue
 
-    @Option(name: .long, help: "H.264 quality (constant rate factor, 0-51, lower is better).")
-    var crf: Int = 18
+    @Option(name: .long, help: "Quality, constant rate factor 0-51, lower is better (default 18 for H.264, 20 for H.265).")
+    var crf: Int?
+
+    @Option(name: .customLong("encoder-preset"),
+            help: "x264/x265 speed preset: ultrafast ... medium ... veryslow (slower: smaller files).")
+    var encoderPreset: String = "medium"
 
     @OptionGroup var output_: OutputOptions
 
@@ -39,20 +45,25 @@ struct DenoiseVideo: ParsableCommand {
         InterruptCleanup.install()
         output_.apply()
         try options.check()
-        guard ["h264", "ffv1"].contains(codec) else { throw ToolError("--codec \(codec)", "must be h264 or ffv1") }
-        guard (0...51).contains(crf) else { throw ToolError("--crf \(crf)", "out of range (0-51)") }
+        guard let videoCodec = VideoEncodeOptions.Codec(rawValue: codec) else {
+            throw ToolError("--codec \(codec)", "must be auto, h264, h265 or ffv1")
+        }
+        if let crf, !(0...51).contains(crf) { throw ToolError("--crf \(crf)", "out of range (0-51)") }
+        guard Self.encoderPresets.contains(encoderPreset) else {
+            throw ToolError("--encoder-preset \(encoderPreset)", "must be one of " + Self.encoderPresets.joined(separator: ", "))
+        }
         try FileChecks.input(input)
         let destination = output ?? Self.defaultOutput(for: input)
         try FileChecks.output(destination, input: input, force: output_.force)
         let models = try BlindModels(options: options, defaultPreset: Self.defaultPreset)
         var denoiser = models.primary
-        var encode = VideoEncodeOptions()
-        encode.codec = codec == "ffv1" ? .ffv1 : .h264
-        encode.crf = crf
+        let encode = VideoEncodeOptions(codec: videoCodec, crf: crf, preset: encoderPreset)
+        var encoding = ""
         var loss: FrameLoss?
         try AtomicOutput.write(to: destination) { temporary in
             let transcoder = try VideoTranscoder(inputPath: input, outputPath: temporary, options: encode)
             let progress = ProgressReporter(total: transcoder.info.frameCountEstimate)
+            encoding = "\(transcoder.info.encoder), \(transcoder.info.outputBitDepth)-bit"
             var sigma = options.sigma
             var whiteNoise = true
             while let frame = try transcoder.nextFrame() {
@@ -79,8 +90,12 @@ struct DenoiseVideo: ParsableCommand {
             for warning in transcoder.warnings { printStatus("\(input): warning: \(warning)") }
         }
         if let loss, !loss.isEmpty { printStatus("\(input): lost frames: \(loss) (kept going)") }
-        printStatus("wrote \(destination)")
+        printStatus("wrote \(destination) (\(encoding))")
     }
+
+    /// x264's and x265's shared preset names, fastest first.
+    static let encoderPresets = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow",
+                                 "slower", "veryslow", "placebo"]
 
     static func lossError(_ input: String, _ loss: FrameLoss) -> ToolError {
         ToolError(input, "damaged video: \(loss); no output written (--keep-going writes the frames that decode)")

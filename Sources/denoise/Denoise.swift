@@ -122,12 +122,10 @@ struct Denoise: ParsableCommand {
     /// One image: read, measure or take the noise level, denoise, blend by --strength, write atomically.
     func denoiseFile(_ input: String, to output: String, with models: BlindModels) throws {
         let start = Date()
-        let stored = try ImageFile.read(path: input, maxPixels: maxImagePixels)
-        let planes = stored.colorPlanes()
-        let result: StoredImage
-        if options.sigma == 0 || strength == 0 {  // nothing to remove: the input's samples, bit-exact
-            result = stored
-        } else {
+        var photo = try Photo.read(path: input, maxPixels: maxImagePixels)
+        let stored = photo.image
+        if !(options.sigma == 0 || strength == 0) {  // else nothing to remove: the input's samples, bit-exact
+            let planes = stored.colorPlanes()
             let (sigma, measured) = models.primary.sigma(for: planes, given: options.sigma)
             if let measured { options.reportBlindLevel(measured, defaultPreset: Self.defaultPreset) }
             let denoiser = try models.denoiser(for: measured)
@@ -137,13 +135,11 @@ struct Denoise: ParsableCommand {
             }
             progress.finish()
             if strength < 1 { denoised = planes.interpolated(to: denoised, by: strength) }
-            result = stored.replacingColor(with: denoised)
+            photo = photo.replacingColor(with: denoised)
         }
+        if stripMetadata { photo.metadata = .none }
         let format = OutputFormat(fileExtension: URL(fileURLWithPath: output).pathExtension) ?? .png
-        let metadata = stripMetadata ? ImageMetadata.none : ImageMetadata.read(path: input)
-        try AtomicOutput.write(to: output) {
-            try ImageFile.write(result, to: $0, format: format, jpegQuality: quality, metadata: metadata)
-        }
+        try AtomicOutput.write(to: output) { try photo.write(to: $0, format: format, jpegQuality: quality) }
         printStatus(String(format: "wrote %@ (%dx%d, %@) in %.2f s", output, stored.width, stored.height,
                            stored.layout.description, Date().timeIntervalSince(start)))
     }

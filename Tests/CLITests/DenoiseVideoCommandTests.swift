@@ -28,6 +28,36 @@ import Testing
         #expect(result.stderr.contains("50/50 frames"), "plain progress lines when stderr is not a terminal")
     }
 
+    @Test func tenBitHDRClipStaysTenBitWithItsTagsAndSubtitlesStay() throws {
+        let folder = try ToolRunner.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let codecFixtures = ToolRunner.repo.appendingPathComponent("Tests/CodecTests/Fixtures")
+        for (name, output) in [("hdr10-pq.mkv", "hdr.mkv"), ("subtitled.mkv", "subtitled.mkv")] {
+            let input = codecFixtures.appendingPathComponent(name).path
+            let destination = folder.appendingPathComponent(output).path
+            let result = try ToolRunner.run("denoise-video", [input, "-o", destination, "--sigma", "10"] + model)
+            #expect(result.status == 0, "\(result.stderr)")
+            let before = try probeMedia(path: input), after = try probeMedia(path: destination)
+            let (a, b) = (try #require(before.video), try #require(after.video))
+            #expect(b.pixelFormat == a.pixelFormat, "8 bits stay 8, 10 stay 10")
+            #expect(b.colour == a.colour)
+            #expect(b.packetTimes == a.packetTimes)
+            #expect(after.others == before.others && after.audio == before.audio)
+        }
+    }
+
+    @Test func encoderOptionsAreCheckedBeforeWork() throws {
+        let (folder, clip) = try clipCopy()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for (arguments, message) in [(["--codec", "vp9"], "--codec vp9: must be auto, h264, h265 or ffv1"),
+                                     (["--crf", "52"], "--crf 52: out of range (0-51)"),
+                                     (["--encoder-preset", "fastest"], "--encoder-preset fastest: must be one of ultrafast")] {
+            let result = try ToolRunner.run("denoise-video", [clip, "--sigma", "20"] + arguments + model)
+            #expect(result.status != 0 && result.stderr.contains(message), "\(result.stderr)")
+            #expect(ToolRunner.contents(folder) == ["clip.mp4"])
+        }
+    }
+
     @Test func interruptLeavesNoPartialVideo() throws {
         let (folder, clip) = try clipCopy()
         defer { try? FileManager.default.removeItem(at: folder) }

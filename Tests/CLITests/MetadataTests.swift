@@ -3,8 +3,8 @@ import Foundation
 import TestSupport
 import Testing
 
-/// EXIF and the ICC profile go from the input to the output where the output format holds them; the
-/// EXIF orientation is reset to 1 because the pixels are written upright.
+/// EXIF, the ICC profile and PNG text go from the input to the output where the output format holds
+/// them; the EXIF orientation is reset to 1 because the pixels are written upright.
 @Suite(.serialized) struct MetadataTests {
     let model = ["--model", ToolRunner.fixtureModel, "--sigma", "5"]
     /// 32x16 picture stored turned (orientation 6) with Make "TestCam", DateTimeOriginal and an sRGB
@@ -33,10 +33,41 @@ import Testing
             let image = try ImageFile.read(path: output, maxPixels: 1 << 20)
             #expect(image.width == 32 && image.height == 16, "\(name) is upright")
         }
+        // TIFF keeps EXIF as directories of its own (libtiff), and gives it back as a block (TIFF -> JPEG).
         let tiff = folder.appendingPathComponent("out.tif").path
         let result = try ToolRunner.run("denoise", [folder.appendingPathComponent("out.png").path, tiff] + model)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(ImageMetadata.read(path: tiff).iccProfile == profile)
+        let fromTIFF = ImageMetadata.read(path: tiff)
+        #expect(fromTIFF.iccProfile == profile)
+        #expect(contains(fromTIFF.exif, "TestCam") && contains(fromTIFF.exif, "Fixture 1"))
+        #expect(contains(fromTIFF.exif, "2026:12:07 10:00:00"))
+        let jpeg = folder.appendingPathComponent("again.jpg").path
+        let again = try ToolRunner.run("denoise", [tiff, jpeg] + model)
+        #expect(again.status == 0, "\(again.stderr)")
+        let fromJPEG = ImageMetadata.read(path: jpeg)
+        #expect(contains(fromJPEG.exif, "TestCam") && contains(fromJPEG.exif, "2026:12:07 10:00:00"))
+        #expect(fromJPEG.iccProfile == profile)
+    }
+
+    @Test func pngTextChunksSurvivePNGToPNG() throws {
+        let folder = try ToolRunner.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = Repository.path("Tests/CodecTests/Fixtures/text-chunks.png")
+        let expected: [ImageMetadata.Text] = [
+            .init(keyword: "Title", text: "Nuit \u{e0} Paris"),
+            .init(keyword: "Author", text: "A. Photographer"),
+            .init(keyword: "Description", text: "\u{591c}\u{306e}\u{5199}\u{771f}, night", isUTF8: true),
+            .init(keyword: "Comment", text: String(repeating: "grain ", count: 500)),
+        ]
+        #expect(ImageMetadata.read(path: input).texts == expected)
+        let output = folder.appendingPathComponent("out.png").path
+        let result = try ToolRunner.run("denoise", [input, output] + model)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(ImageMetadata.read(path: output).texts == expected)
+        let stripped = folder.appendingPathComponent("stripped.png").path
+        let bare = try ToolRunner.run("denoise", [input, stripped, "--strip-metadata"] + model)
+        #expect(bare.status == 0, "\(bare.stderr)")
+        #expect(ImageMetadata.read(path: stripped).texts.isEmpty)
     }
 
     @Test func stripMetadataWritesNone() throws {

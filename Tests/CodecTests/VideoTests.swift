@@ -220,4 +220,54 @@ import Testing
         try transcoder.write(frame)
         #expect(throws: CodecError.self) { try transcoder.write(frame) }  // that frame is written already
     }
+
+    @Test func deepInputKeepsTenBitsAndItsColourTags() throws {
+        let input = Self.fixture("hdr10-pq.mkv")
+        let source = try #require(try probeMedia(path: input).video)
+        #expect(source.pixelFormat == "yuv420p10le")
+        #expect(source.colour == .init(primaries: "bt2020", transfer: "smpte2084", matrix: "bt2020nc", range: "tv"))
+        // auto picks HEVC Main 10; H.264 asked for explicitly gives High 10.
+        for (codec, name, expected) in [(VideoEncodeOptions.Codec.automatic, "auto.mkv", "hevc"),
+                                        (.h264, "h264.mp4", "h264"), (.h265, "h265.mp4", "hevc")] {
+            let output = temp(name)
+            let (transcoder, inFrames) = try transcode(input, to: output, .init(codec: codec), keepFrames: true)
+            #expect(transcoder.info.outputBitDepth == 10)
+            let result = try #require(try probeMedia(path: output).video)
+            #expect(result.codecName == expected && result.pixelFormat == "yuv420p10le")
+            #expect(result.colour == source.colour)
+            #expect(result.packetTimes.count == 6)
+            // The identity "denoiser" through a lossy encoder: close, and in the same colours (a wrong
+            // matrix or range on either side would shift them by far more).
+            let (_, outFrames) = try transcode(output, to: temp("again-\(name).mkv"), .init(codec: .ffv1), keepFrames: true)
+            let tolerance: Float = 0.05  // crf 18-20 on a 64x32 gradient
+            #expect(maxDifference(inFrames, outFrames) < tolerance)
+        }
+    }
+
+    @Test func eightBitInputStaysEightBitH264() throws {
+        let (transcoder, _) = try transcode(Self.clip, to: temp("out.mp4"))
+        #expect(transcoder.info.encoder == "libx264" && transcoder.info.outputBitDepth == 8)
+    }
+
+    @Test func subtitleStreamsAreCopiedWithTheirLanguages() throws {
+        let input = Self.fixture("subtitled.mkv")
+        let output = temp("out.mkv")
+        let (transcoder, _) = try transcode(input, to: output)
+        #expect(transcoder.info.subtitleStreamCount == 2 && transcoder.warnings.isEmpty)
+        let before = try probeMedia(path: input), after = try probeMedia(path: output)
+        let subtitles = after.others.filter { $0.kind == "subtitle" }
+        #expect(subtitles.map(\.language) == ["eng", "fre"])
+        #expect(subtitles.map(\.codecName) == ["subrip", "subrip"])
+        #expect(subtitles.map(\.packetCount) == [2, 1])
+        #expect(after.others == before.others)
+        #expect(after.audio == before.audio)
+    }
+
+    @Test func subtitlesAContainerCannotHoldAreNamedInAWarning() throws {
+        let output = temp("out.mp4")  // MP4 holds mov_text, not SubRip
+        let (transcoder, _) = try transcode(Self.fixture("subtitled.mkv"), to: output)
+        #expect(transcoder.warnings.count == 2)
+        #expect(transcoder.warnings.allSatisfy { $0.contains("subtitle stream") && $0.contains("subrip") && $0.contains("left out") })
+        #expect(try probeMedia(path: output).others.isEmpty)
+    }
 }

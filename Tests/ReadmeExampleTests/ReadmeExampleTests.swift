@@ -1,10 +1,12 @@
+import Codec
 import DenoiseKit
 import Foundation
 import TestSupport
 import Testing
 
-/// The README's library example, compiled in a target that imports DenoiseKit alone. The lines between
-/// the markers must equal the README's Swift block (less its import line): the test below checks it.
+/// The README's library examples, compiled in a target that imports the two library products alone. The
+/// lines between each pair of markers must equal the README's Swift blocks in order (less their import
+/// lines): the test below checks it.
 func readmeExample(myPixels: [Float]) throws -> (PlanarImage, PlanarImage, Float) {
     // README BEGIN
     // Your pixels as planes in [0, 1]: channels x height x width (1 = gray, 3 = RGB).
@@ -15,6 +17,15 @@ func readmeExample(myPixels: [Float]) throws -> (PlanarImage, PlanarImage, Float
     print("estimated noise level \(level.modelSigma)")
     // README END
     return (blind, given, level.modelSigma)
+}
+
+/// The README's file example: a photograph in, a photograph out.
+func readmeFileExample(input: String, output: String, denoiser: Denoiser) throws {
+    // README BEGIN
+    let photo = try Photo.read(path: input)  // PNG, JPEG, TIFF, BMP; EXIF orientation applied
+    let clean = try denoiser.denoiseBlind(photo.image.colorPlanes()).image
+    try photo.replacingColor(with: clean).write(to: output)  // format by extension, metadata kept
+    // README END
 }
 
 @Suite struct ReadmeExampleTests {
@@ -40,17 +51,33 @@ func readmeExample(myPixels: [Float]) throws -> (PlanarImage, PlanarImage, Float
         #expect(residual < 8, "residual std \(residual) of 25")
     }
 
-    /// The README shows exactly the code compiled above.
-    @Test func readmeShowsTheCompiledExample() throws {
+    /// The file example writes an upright JPEG with the input's EXIF and ICC profile.
+    @Test func fileExampleKeepsOrientationAndMetadata() throws {
+        let input = Repository.path("Tests/CodecTests/Fixtures/photo-exif-icc.jpg")  // stored turned, orientation 6
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("readme-\(UUID().uuidString).jpg").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        try readmeFileExample(input: input, output: output, denoiser: try Denoiser(preset: .fast, threads: 2))
+        let written = try Photo.read(path: output)
+        #expect(written.image.width == 32 && written.image.height == 16, "upright")
+        #expect(written.metadata.iccProfile == ImageMetadata.read(path: input).iccProfile)
+        #expect(written.metadata.exif.map { $0.range(of: Data("TestCam".utf8)) != nil } == true)
+        #expect(ImageFile.exifOrientation(path: output) == 1)
+    }
+
+    /// The README shows exactly the code compiled above, block for block.
+    @Test func readmeShowsTheCompiledExamples() throws {
+        let imports: Set<String> = ["import DenoiseKit", "import Codec"]
         let readme = try String(contentsOf: Self.readme, encoding: .utf8)
-        let block = try #require(readme.components(separatedBy: "```swift\n").dropFirst().first?
-            .components(separatedBy: "```").first)
-        let shown = block.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty && $0 != "import DenoiseKit" }
+        let shown = readme.components(separatedBy: "```swift\n").dropFirst().map { block in
+            (block.components(separatedBy: "```").first ?? "").split(separator: "\n")
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !imports.contains($0) }
+        }
         let source = try String(contentsOf: URL(fileURLWithPath: Repository.path("Tests/ReadmeExampleTests/ReadmeExampleTests.swift")), encoding: .utf8)
-        let compiled = try #require(source.components(separatedBy: "// README BEGIN\n").dropFirst().first?
-            .components(separatedBy: "    // README END").first)
-            .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let compiled = source.components(separatedBy: "// README BEGIN\n").dropFirst().map { part in
+            (part.components(separatedBy: "    // README END").first ?? "").split(separator: "\n")
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        #expect(compiled.count == 2)
         #expect(shown == compiled)
     }
 }

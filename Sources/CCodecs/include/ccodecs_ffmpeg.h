@@ -28,7 +28,8 @@ void ccodecs_still_close(ccodecs_still *still);
 
 typedef struct ccodecs_video ccodecs_video;
 
-enum { CCODECS_VIDEO_H264 = 0, CCODECS_VIDEO_FFV1 = 1 };
+// AUTO: H.265 (10-bit) for inputs deeper than 8 bits, else H.264.
+enum { CCODECS_VIDEO_H264 = 0, CCODECS_VIDEO_FFV1 = 1, CCODECS_VIDEO_H265 = 2, CCODECS_VIDEO_AUTO = 3 };
 
 typedef struct {
     int width, height;
@@ -37,15 +38,19 @@ typedef struct {
     double duration;         // seconds; -1 when unknown
     double rotation;         // clockwise degrees for display, 0..<360
     int audio_streams;       // in the input
+    int subtitle_streams;    // in the input
+    char encoder[16];        // the output's video encoder (libx264, libx265, ffv1)
+    int output_bit_depth;    // bits per sample of the encoded pictures
 } ccodecs_video_info;
 
+// crf < 0: the codec's default (18 for H.264, 20 for H.265).
 int ccodecs_video_open(const char *input, const char *output, int codec, int crf, const char *preset,
                        ccodecs_video **out, ccodecs_video_info *info, char *err, size_t errlen);
 // Fills rgb (3 planes R, G, B of width*height floats in [0,1]); returns 1 for a frame, 0 at the end.
 int ccodecs_video_next(ccodecs_video *video, float *rgb, char *err, size_t errlen);
 // Encodes rgb (same layout) with the timestamp of the frame the last ccodecs_video_next returned.
 int ccodecs_video_write(ccodecs_video *video, const float *rgb, char *err, size_t errlen);
-// Copies the remaining audio, flushes the encoder and writes the trailer.
+// Copies the remaining packets of the copied streams, flushes the encoder and writes the trailer.
 int ccodecs_video_finish(ccodecs_video *video, char *err, size_t errlen);
 int64_t ccodecs_video_skipped_packets(const ccodecs_video *video);
 // Video packets the container announced that the input ended before delivering (a truncated file),
@@ -71,8 +76,10 @@ typedef struct {
     char codec[32];
     char pixel_format[32];
     double rotation;           // clockwise degrees for display, 0..<360
+    char primaries[32], transfer[32], matrix[32], range[32];  // FFmpeg's names; "unspecified" when untagged
     int64_t packet_count;      // video packets with a timestamp
     int audio_count;
+    int other_count;           // streams neither the main video nor audio
 } ccodecs_probe_info;
 
 typedef struct {
@@ -87,4 +94,13 @@ int ccodecs_probe_open(const char *path, ccodecs_probe **out, ccodecs_probe_info
 // Copies the video packet times (seconds, sorted), info.packet_count of them.
 void ccodecs_probe_video_times(const ccodecs_probe *probe, double *times);
 void ccodecs_probe_audio_stream(const ccodecs_probe *probe, int index, ccodecs_probe_audio *out);
+
+typedef struct {
+    char kind[16];       // "subtitle", "data", "attachment", "video"
+    char codec[32];
+    char language[16];   // "" without a language tag
+    int64_t packet_count;
+} ccodecs_probe_other;
+
+void ccodecs_probe_other_stream(const ccodecs_probe *probe, int index, ccodecs_probe_other *out);
 void ccodecs_probe_close(ccodecs_probe *probe);

@@ -12,8 +12,10 @@ extern "C" {
 int cc_jpeg_write(const char *path, const cc_image *image, int quality, const cc_metadata *metadata, char *err,
                   size_t errlen);
 
-/// Writes `image` (1-4 channels, 8 or 16 bits) as a deflate-compressed TIFF with the ICC profile of
-/// `metadata` where given (EXIF is not carried into TIFF); alpha is stored as unassociated alpha.
+/// Writes `image` (1-4 channels, 8 or 16 bits) as a deflate-compressed TIFF with the ICC profile and
+/// EXIF of `metadata` where given (camera text in the image directory, the EXIF and GPS entries in
+/// their own directories, each converted to libtiff's type for its tag); alpha is stored as
+/// unassociated alpha.
 /// 0 on success, else one line in err.
 int cc_tiff_write(const char *path, const cc_image *image, const cc_metadata *metadata, char *err, size_t errlen);
 
