@@ -60,6 +60,9 @@ let package = Package(
             "Evaluation", "DenoiseCLI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Fuzz harnesses of the Swift parsers (weights, .mat); Scripts/fuzz.sh builds it with libFuzzer.
+        .executableTarget(name: "denoise-fuzz", dependencies: ["SkipatModel", "Evaluation"], path: "Tests/Fuzz/Swift"),
+
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Imaging"]),
         .testTarget(name: "ReadmeExampleTests", dependencies: ["TestSupport", "DenoiseKit", "Codec"]),

@@ -150,7 +150,8 @@ public enum MatFile {
         guard !overflow, let size = elementSizes[real.type] else {
             throw EvaluationError(file, "variable '\(name)': unsupported data type \(real.type)")
         }
-        guard real.range.count == count * size else {
+        let (byteCount, tooBig) = count.multipliedReportingOverflow(by: size)  // dimensions are untrusted
+        guard !tooBig, real.range.count == byteCount else {
             throw EvaluationError(file, "variable '\(name)': \(real.range.count) data bytes do not fill \(dimensions.map { "[\($0)]" }.joined())")
         }
         return MatArray(name: name, matlabClass: matlabClass, dimensions: dimensions, isComplex: isComplex,

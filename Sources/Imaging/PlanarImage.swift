@@ -30,13 +30,4 @@ public struct PlanarImage: Sendable, Equatable {
         PlanarImage(width: width, height: height, channels: range.count,
                     pixels: Array(pixels[(range.lowerBound * planeCount)..<(range.upperBound * planeCount)]))
     }
-
-    /// self + t (other - self) per sample, with `other` clamped to [0, 1] first (as it would be saved):
-    /// t = 0 gives self, 1 gives other (images of one shape).
-    public func interpolated(to other: PlanarImage, by t: Float) -> PlanarImage {
-        precondition(other.width == width && other.height == height && other.channels == channels, "shapes differ")
-        var out = self
-        for i in pixels.indices { out.pixels[i] = pixels[i] + t * (min(max(other.pixels[i], 0), 1) - pixels[i]) }
-        return out
-    }
 }

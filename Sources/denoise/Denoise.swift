@@ -41,7 +41,9 @@ struct Denoise: ParsableCommand {
 
     @OptionGroup var options: ModelOptions
 
-    @Option(name: .long, help: "How much of the denoising to apply, 0-1: 0 returns the input unchanged, 1 the full result; between, a per-pixel blend of the two.")
+    @Option(name: .long, help: ArgumentHelp(
+        "How much noise to remove, 0-1: 0 returns the input unchanged, 1 the full result.",
+        discussion: "Between, the model is told a noise level of strength x sigma and removes that much itself: finer, less colourful leftover grain and 2-3 dB closer to the clean image than blending the input back in (docs/design.md, Strength)."))
     var strength: Float = 1
 
     @OptionGroup var output_: OutputOptions
@@ -119,7 +121,7 @@ struct Denoise: ParsableCommand {
         printStatus(summary)
     }
 
-    /// One image: read, measure or take the noise level, denoise, blend by --strength, write atomically.
+    /// One image: read, measure or take the noise level, denoise at --strength, write atomically.
     func denoiseFile(_ input: String, to output: String, with models: BlindModels) throws {
         let start = Date()
         var photo = try Photo.read(path: input, maxPixels: maxImagePixels)
@@ -130,11 +132,11 @@ struct Denoise: ParsableCommand {
             if let measured { options.reportBlindLevel(measured, defaultPreset: Self.defaultPreset) }
             let denoiser = try models.denoiser(for: measured)
             let progress = ProgressReporter(total: nil, unit: "tiles", plainLines: false)
-            var denoised = try denoiser.denoise(planes, sigma: sigma, whiteNoise: measured?.isWhite ?? true) { done, total in
+            // --strength scales the level the model is told (see the option's help), not a blend.
+            let denoised = try denoiser.denoise(planes, sigma: sigma * strength, whiteNoise: measured?.isWhite ?? true) { done, total in
                 progress.update(done: done, of: total)
             }
             progress.finish()
-            if strength < 1 { denoised = planes.interpolated(to: denoised, by: strength) }
             photo = photo.replacingColor(with: denoised)
         }
         if stripMetadata { photo.metadata = .none }

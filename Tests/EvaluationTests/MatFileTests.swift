@@ -86,6 +86,14 @@ import Testing
         #expect(evaluationError { _ = try MatFile.read(path: folder + "/missing.mat") }?.description.contains("no such file") == true)
     }
 
+    /// Found by the libFuzzer harness (Scripts/fuzz.sh mat): dimensions whose element count times the
+    /// element size overflows Int trapped; now an error line.
+    @Test func dimensionsThatOverflowAreRefused() throws {
+        let path = Fixtures.path("fuzz-dimensions-overflow.mat")
+        let error = evaluationError { _ = try MatFile.read(path: path) }
+        #expect(error?.description.contains("data bytes do not fill") == true, "\(String(describing: error))")
+    }
+
     /// Seeded mutations of a compressed MAT-file: every one parses or fails with an EvaluationError,
     /// never a crash (companion to the codec layer's libFuzzer harnesses).
     @Test func mutatedFilesParseOrFailCleanly() throws {
