@@ -25,7 +25,7 @@ def estimate(img: np.ndarray, p: int = 8, max_patches: int = 60000) -> float:
 
 
 def halved(img: np.ndarray) -> np.ndarray:
-    """2x2 box mean (odd last row/column dropped), as Imaging's halvedByBoxMean()."""
+    """2x2 box mean (odd last row/column dropped), as Imaging's HalvedGrid."""
     h, w, c = img.shape[0] // 2 * 2, img.shape[1] // 2 * 2, img.shape[2]
     return img[:h, :w].reshape(h // 2, 2, w // 2, 2, c).mean((1, 3))
 

@@ -67,13 +67,13 @@ public enum OutputFormat: String, CaseIterable, Sendable {
     public var fileExtension: String { self == .jpeg ? "jpg" : (self == .tiff ? "tif" : "png") }
 }
 
-/// Runs `body` with a C view of `image`'s samples (no copy).
+/// Runs `body` with a C view of `image`'s samples: no copy (a mutable copy of a large image's array
+/// would double its memory while it is written). The writers only read the samples.
 func withRawImage(_ image: StoredImage, _ body: (inout cc_image) throws -> Void) throws {
-    var samples = image.samples
-    try samples.withUnsafeMutableBufferPointer { buffer in
+    try image.samples.withUnsafeBufferPointer { buffer in
         var raw = cc_image(width: Int32(image.width), height: Int32(image.height),
                            channels: Int32(image.layout.channels.rawValue), bit_depth: Int32(image.layout.bitDepth),
-                           samples: buffer.baseAddress)
+                           samples: buffer.baseAddress.map { UnsafeMutablePointer(mutating: $0) })
         try body(&raw)
     }
 }

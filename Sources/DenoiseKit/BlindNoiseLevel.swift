@@ -71,7 +71,7 @@ extension BlindNoiseLevel: CustomStringConvertible {
 
 extension NoiseEstimator {
     /// Both scales of `image` (values in [0, 1]).
-    public func blindLevel(_ image: PlanarImage) -> BlindNoiseLevel {
-        BlindNoiseLevel(fine: estimate(image), coarse: 2 * estimate(image.halvedByBoxMean()))
+    public func blindLevel<Image: SampleGrid>(_ image: Image) -> BlindNoiseLevel {
+        BlindNoiseLevel(fine: estimate(image), coarse: 2 * estimate(HalvedGrid(image)))
     }
 }

@@ -93,10 +93,20 @@ public final class Denoiser: @unchecked Sendable {
         }
         oneAtATime.lock()
         defer { oneAtATime.unlock() }
-        let t = processor.tileSize, plane = t * t, level = sigma / 255
         let colour = image.channels == 3 ? image : PlanarImage(width: image.width, height: image.height, channels: 3,
                                                                pixels: image.pixels + image.pixels + image.pixels)
-        let result = processor.run(colour, outChannels: 3, progress: progress) { [self] worker, input, output in
+        let result = processor.run(colour, outChannels: 3, progress: progress, transform: tileTransform(sigma: sigma))
+        guard image.channels == 1 else { return result }
+        let n = image.planeCount
+        return PlanarImage(width: image.width, height: image.height, channels: 1,
+                           pixels: (0..<n).map { (result.pixels[$0] + result.pixels[n + $0] + result.pixels[2 * n + $0]) / 3 })
+    }
+
+    /// The model on one tile: planar (3, T, T) in, planar (3, T, T) out, through each symmetry map of the
+    /// self-ensemble, with the noise level as a fourth input plane.
+    private func tileTransform(sigma: Float) -> TiledProcessor.Transform {
+        let t = processor.tileSize, plane = t * t, level = sigma / 255
+        return { [self] worker, input, output in
             let x = staging[worker], y = x + plane * 4
             let weight = 1 / Float(symmetryMaps.count)
             for (s, source) in symmetryMaps.enumerated() {
@@ -117,15 +127,33 @@ public final class Denoiser: @unchecked Sendable {
                 }
             }
         }
-        guard image.channels == 1 else { return result }
-        let n = image.planeCount
-        return PlanarImage(width: image.width, height: image.height, channels: 1,
-                           pixels: (0..<n).map { (result.pixels[$0] + result.pixels[n + $0] + result.pixels[2 * n + $0]) / 3 })
+    }
+
+    /// Denoises the colour samples of a decoded file in place (alpha untouched), a row of tiles at a
+    /// time: besides the samples themselves it holds about three tile-heights of float rows of the
+    /// width, whatever the height, where `denoise` holds the image as float planes twice over. The
+    /// samples come out exactly as `image.replacingColor(with: denoise(image.colorPlanes(), ...))`
+    /// (tested). A file's samples are clipped by nature, so `whiteNoise` brings the clipped-noise
+    /// correction as in `denoise`.
+    public func denoise(_ image: inout StoredImage, sigma: Float, whiteNoise: Bool = true,
+                        progress: ((Int, Int) -> Void)? = nil) throws {
+        guard image.width > 0, image.height > 0 else { throw DenoiserError("image", "is empty (\(image.width)x\(image.height))") }
+        guard sigma.isFinite, (0...255).contains(sigma) else {
+            throw DenoiserError("sigma \(sigma)", "out of range: give a noise level from 0 to 255")
+        }
+        oneAtATime.lock()
+        defer { oneAtATime.unlock() }
+        let correction = whiteNoise && sigma > 0 ? ClippedNoiseCorrection(sigma255: sigma) : nil
+        let bands = StoredImageBands(image: image, correction: correction)
+        image.samples = []  // the bands own the only copy while they work (no copy-on-write of a large array)
+        var (source, sink) = (bands, bands)
+        defer { image = bands.image }
+        try processor.runBanded(&source, into: &sink, outChannels: 3, progress: progress, transform: tileTransform(sigma: sigma))
     }
 
     /// The sigma to denoise `image` at: `given` when the caller knows it, else the blind level measured on
     /// the image (`BlindNoiseLevel.modelSigma`), returned too so a tool can report it.
-    public func sigma(for image: PlanarImage, given: Float?) -> (sigma: Float, measured: BlindNoiseLevel?) {
+    public func sigma<Image: SampleGrid>(for image: Image, given: Float?) -> (sigma: Float, measured: BlindNoiseLevel?) {
         if let given { return (given, nil) }
         let level = estimator.blindLevel(image)
         return (level.modelSigma, level)

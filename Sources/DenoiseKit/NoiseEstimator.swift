@@ -16,8 +16,8 @@ public struct NoiseEstimator: Sendable {
     public init() {}
 
     /// Sigma on the 0-255 scale of `image` (values in [0, 1]); 0 for images smaller than a patch.
-    public func estimate(_ image: PlanarImage) -> Float {
-        let p = patchSize, c = image.channels, d = p * p * c
+    public func estimate<Image: SampleGrid>(_ image: Image) -> Float {
+        let p = patchSize, c = image.colourChannels, d = p * p * c
         guard image.width >= p, image.height >= p else { return 0 }
         let positions = (image.width - p + 1) * (image.height - p + 1)
         let step = max(1, Int((Double(positions) / Double(maxPatches)).squareRoot().rounded(.up)))
@@ -25,29 +25,28 @@ public struct NoiseEstimator: Sendable {
         let ys = Array(stride(from: 0, through: image.height - p, by: step))
         let count = xs.count * ys.count
 
-        // Patch matrix (count, d), values on the 0-255 scale.
-        var patches = [Float](repeating: 0, count: count * d)
-        var row = 0
+        // Patches as columns of X^T (d, count), values on the 0-255 scale, then centred per dimension:
+        // covariance = X^T X / count through sgemm. Built in place, one copy of the patches.
+        var transposed = [Float](repeating: 0, count: count * d)
+        var column = 0
         for y in ys {
             for x in xs {
-                var k = row * d
+                var j = 0
                 for ch in 0..<c {
                     for dy in 0..<p {
                         for dx in 0..<p {
-                            patches[k] = image[ch, y + dy, x + dx] * 255
-                            k += 1
+                            transposed[j * count + column] = image.sample(ch, y + dy, x + dx) * 255
+                            j += 1
                         }
                     }
                 }
-                row += 1
+                column += 1
             }
         }
-        // Centre each dimension, then covariance = X^T X / count through sgemm (X^T stored as (d, count)).
         var mean = [Float](repeating: 0, count: d)
-        for r in 0..<count { for j in 0..<d { mean[j] += patches[r * d + j] } }
+        for j in 0..<d { for r in 0..<count { mean[j] += transposed[j * count + r] } }
         for j in 0..<d { mean[j] /= Float(count) }
-        var transposed = [Float](repeating: 0, count: count * d)
-        for r in 0..<count { for j in 0..<d { transposed[j * count + r] = patches[r * d + j] - mean[j] } }
+        for j in 0..<d { for r in 0..<count { transposed[j * count + r] -= mean[j] } }
         var covariance = [Float](repeating: 0, count: d * d)
         transposed.withUnsafeBufferPointer { xt in
             sgemm(xt.baseAddress!, xt.baseAddress!, &covariance, m: d, n: d, k: count, transposedB: true, beta: 0)

@@ -125,24 +125,24 @@ struct Denoise: ParsableCommand {
     func denoiseFile(_ input: String, to output: String, with models: BlindModels) throws {
         let start = Date()
         var photo = try Photo.read(path: input, maxPixels: maxImagePixels)
-        let stored = photo.image
+        let (width, height, layout) = (photo.image.width, photo.image.height, photo.image.layout)
         if !(options.sigma == 0 || strength == 0) {  // else nothing to remove: the input's samples, bit-exact
-            let planes = stored.colorPlanes()
-            let (sigma, measured) = models.primary.sigma(for: planes, given: options.sigma)
+            // The level is measured on the samples and the denoising runs on them in place, a band of
+            // tile rows at a time: no float copy of the whole image (Denoiser.denoise(_: inout StoredImage)).
+            let (sigma, measured) = models.primary.sigma(for: photo.image, given: options.sigma)
             if let measured { options.reportBlindLevel(measured, defaultPreset: Self.defaultPreset) }
             let denoiser = try models.denoiser(for: measured)
             let progress = ProgressReporter(total: nil, unit: "tiles", plainLines: false)
             // --strength scales the level the model is told (see the option's help), not a blend.
-            let denoised = try denoiser.denoise(planes, sigma: sigma * strength, whiteNoise: measured?.isWhite ?? true) { done, total in
+            try denoiser.denoise(&photo.image, sigma: sigma * strength, whiteNoise: measured?.isWhite ?? true) { done, total in
                 progress.update(done: done, of: total)
             }
             progress.finish()
-            photo = photo.replacingColor(with: denoised)
         }
         if stripMetadata { photo.metadata = .none }
         let format = OutputFormat(fileExtension: URL(fileURLWithPath: output).pathExtension) ?? .png
         try AtomicOutput.write(to: output) { try photo.write(to: $0, format: format, jpegQuality: quality) }
-        printStatus(String(format: "wrote %@ (%dx%d, %@) in %.2f s", output, stored.width, stored.height,
-                           stored.layout.description, Date().timeIntervalSince(start)))
+        printStatus(String(format: "wrote %@ (%dx%d, %@) in %.2f s", output, width, height,
+                           layout.description, Date().timeIntervalSince(start)))
     }
 }
