@@ -37,6 +37,8 @@ let package = Package(
         .target(name: "Imaging"),
         // Tile plan, reflect padding and seamless blending.
         .target(name: "Tiling", dependencies: ["Imaging"]),
+        // Splitting a batch or a dataset among the array tasks of a scheduler (--shard K/N).
+        .target(name: "Batching"),
         // PSNR / SSIM.
         .target(name: "Metrics", dependencies: ["Imaging"]),
         // Files <-> images and video frames.
@@ -47,14 +49,14 @@ let package = Package(
         .target(name: "DenoiseKit", dependencies: ["Imaging", "Tiling", "SkipatModel", "Engine", "DenoiseModels"]),
         // Shared pieces of the command-line tools (options, error reporting, safe output).
         .target(name: "DenoiseCLI", dependencies: [
-            "DenoiseKit", "SkipatModel", "Codec", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "DenoiseKit", "SkipatModel", "Codec", "Batching", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .executableTarget(name: "denoise", dependencies: ["DenoiseCLI"]),
         .executableTarget(name: "denoise-video", dependencies: ["DenoiseCLI"]),
         .executableTarget(name: "denoise-bench", dependencies: ["DenoiseCLI", "Metrics", "Tiling"]),
         // Batch evaluation (Gaussian sets, SIDD, DAVIS): all logic in Evaluation, a thin CLI over it.
-        .target(name: "Evaluation", dependencies: ["DenoiseKit", "Codec", "Metrics", "Imaging", "CZlib"],
+        .target(name: "Evaluation", dependencies: ["DenoiseKit", "Codec", "Metrics", "Imaging", "CZlib", "Batching"],
                 linkerSettings: [.linkedLibrary("z")]),
         .executableTarget(name: "denoise-eval", dependencies: [
             "Evaluation", "DenoiseCLI", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -70,9 +72,10 @@ let package = Package(
         .testTarget(name: "CodecTests", dependencies: ["TestSupport", "Codec"], exclude: ["Fixtures"]),
         .testTarget(name: "MetricsTests", dependencies: ["TestSupport", "Metrics"], exclude: ["Fixtures"]),
         .testTarget(name: "TilingTests", dependencies: ["Tiling"]),
+        .testTarget(name: "BatchingTests", dependencies: ["Batching"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "denoise", "denoise-video", "Codec", "Metrics"]),
         .testTarget(name: "DenoiseKitTests", dependencies: ["TestSupport", "DenoiseKit", "Metrics", "Codec", "Tiling"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "DenoiseKit", "Codec", "Imaging", "denoise-eval"],
+        .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "Batching", "DenoiseKit", "Codec", "Imaging", "denoise-eval"],
                     exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,6 +1,7 @@
 // Still images through FFmpeg's image demuxers: first frame, converted to packed 8/16-bit samples.
 #include "ccodecs_ffmpeg.h"
 #include "ff_common.h"
+#include "pixel_limit.h"
 #include <string.h>
 #include <libavutil/imgutils.h>
 #include <libavutil/pixdesc.h>
@@ -14,7 +15,7 @@ struct ccodecs_still {
 // Carried in AVCodecContext.opaque: the size limit, and the size that broke it.
 typedef struct {
     int64_t max_pixels;
-    int refused_width, refused_height;
+    int refused_width, refused_height, refused_channels;
 } size_limit;
 
 // Every decoder asks for its frame buffer here once it knows the size, so refusing here comes
@@ -24,6 +25,8 @@ static int limited_get_buffer(AVCodecContext *ctx, AVFrame *frame, int flags) {
     if ((int64_t)frame->width * frame->height > limit->max_pixels) {
         limit->refused_width = frame->width;
         limit->refused_height = frame->height;
+        const AVPixFmtDescriptor *format = av_pix_fmt_desc_get(frame->format);
+        limit->refused_channels = format ? FFMIN(4, format->nb_components) : 3;
         return AVERROR(ERANGE);
     }
     return avcodec_default_get_buffer2(ctx, frame, flags);
@@ -46,7 +49,7 @@ static int decode_first_frame(AVFormatContext *ic, int64_t max_pixels, AVFrame *
     }
     AVCodecContext *dec = avcodec_alloc_context3(codec);
     AVPacket *packet = av_packet_alloc();
-    size_limit limit = {max_pixels, 0, 0};
+    size_limit limit = {max_pixels, 0, 0, 0};
     int ret = dec && packet ? avcodec_parameters_to_context(dec, ic->streams[index]->codecpar) : AVERROR(ENOMEM);
     if (ret >= 0) {
         dec->opaque = &limit;
@@ -69,9 +72,8 @@ static int decode_first_frame(AVFormatContext *ic, int64_t max_pixels, AVFrame *
             if (ret < 0) break;
         }
         if (limit.refused_width > 0)
-            ff_set_message(err, errlen, "image is %dx%d (%lld pixels), over the limit of %lld pixels",
-                           limit.refused_width, limit.refused_height,
-                           (long long)limit.refused_width * limit.refused_height, (long long)max_pixels);
+            pixel_limit_message(err, errlen, limit.refused_width, limit.refused_height, limit.refused_channels,
+                                (long long)max_pixels);
         else if (ret == AVERROR_EOF)
             ff_set_message(err, errlen, "no image data in file");
         else if (ret < 0)

@@ -1,4 +1,5 @@
 #include "ccodecs_png.h"
+#include "pixel_limit.h"
 
 #include <errno.h>
 #include <png.h>
@@ -44,7 +45,9 @@ static int check_header(FILE *file, long max_pixels, char *err, size_t errlen) {
         return 1;
     }
     if ((double)width * (double)height > (double)max_pixels) {
-        snprintf(err, errlen, "image is %ux%u pixels, over the limit of %ld pixels", width, height, max_pixels);
+        // Channels after expansion: palette to RGB or RGBA (tRNS is not known yet: counted as RGBA).
+        int channels = color == 0 ? 1 : color == 4 ? 2 : color == 2 ? 3 : 4;
+        pixel_limit_message(err, errlen, width, height, channels, max_pixels);
         return 1;
     }
     int valid;

@@ -1,3 +1,4 @@
+import Batching
 import Foundation
 
 /// The inputs of a batch (`denoise INPUT... --output-dir DIR`): files as given, folders expanded to the
@@ -12,11 +13,14 @@ public struct BatchInputs {
     }
 
     public private(set) var items: [Item] = []
+    /// Items of the whole batch, before a shard took its part.
+    public private(set) var totalCount = 0
     /// Inputs that cannot be part of the batch (missing path, two inputs with the same output name), with why.
     public private(set) var problems: [(path: String, problem: String)] = []
 
-    /// Every output is `outputFolder/<input name>.<fileExtension>`.
-    public init(_ paths: [String], outputFolder: String, fileExtension: String = "png") {
+    /// Every output is `outputFolder/<input name>.<fileExtension>`. With a `shard`, the items are those of
+    /// the whole batch sorted by input path that the shard selects (problems are reported by shard 0).
+    public init(_ paths: [String], outputFolder: String, fileExtension: String = "png", shard: Shard = .all) {
         var files: [String] = []
         for path in paths {
             var isDirectory: ObjCBool = false
@@ -45,6 +49,11 @@ public struct BatchInputs {
             }
             claimed[output] = file
             items.append(Item(input: file, output: output))
+        }
+        totalCount = items.count
+        if shard != .all {
+            items = shard.select(items.sorted { $0.input < $1.input }).map(\.item)
+            if shard.index != 0 { problems = [] }
         }
     }
 }

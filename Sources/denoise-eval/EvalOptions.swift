@@ -1,4 +1,5 @@
 import ArgumentParser
+import Batching
 import Codec
 import DenoiseCLI
 import DenoiseKit

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Batching
 import Codec
 import DenoiseCLI
 import DenoiseKit
@@ -46,12 +47,24 @@ struct Denoise: ParsableCommand {
         discussion: "Between, the model is told a noise level of strength x sigma and removes that much itself: finer, less colourful leftover grain and 2-3 dB closer to the clean image than blending the input back in (docs/design.md, Strength)."))
     var strength: Float = 1
 
+    @Option(name: .long, help: ArgumentHelp(
+        "With --output-dir: denoise only shard K of N (K/N, 0 <= K < N) of the inputs, in sorted order.",
+        discussion: "N runs (array tasks of a scheduler) with K = 0..N-1 write every output of one run exactly once."))
+    var shard: String?
+
+    @Option(name: .customLong("max-megapixels"),
+            help: "Refuse images larger than this, from their header (memory: about 6 MB per megapixel of RGB, 16-bit samples held while the model works in bands).")
+    var maxMegapixels: Double = Double(maxImagePixels) / 1e6
+
     @OptionGroup var output_: OutputOptions
 
     func run() throws {
         InterruptCleanup.install()
         output_.apply()
         try options.check()
+        guard maxMegapixels.isFinite, maxMegapixels > 0, maxMegapixels <= 1e6 else {
+            throw ToolError("--max-megapixels \(maxMegapixels)", "out of range: give a limit from above 0 to 1000000")
+        }
         guard strength.isFinite, (0...1).contains(strength) else {
             throw ToolError("--strength \(strength)", "out of range: give a value from 0 (no change) to 1 (full)")
         }
@@ -59,10 +72,12 @@ struct Denoise: ParsableCommand {
         guard let batchFormat = OutputFormat(fileExtension: format) else {
             throw ToolError("--format \(format)", "must be png, jpg or tif")
         }
+        let part = try shard.map { try Shard(parsing: $0) }
         if let outputFolder {
-            try runBatch(into: outputFolder, format: batchFormat)
+            try runBatch(into: outputFolder, format: batchFormat, shard: part ?? .all)
             return
         }
+        if let shard { throw ToolError("--shard \(shard)", "only splits a batch: give --output-dir") }
         guard paths.count == 2 else {
             throw ToolError(paths.isEmpty ? "denoise" : paths.joined(separator: " "),
                             "give an input and an output (denoise IN OUT.png), or inputs and --output-dir DIR")
@@ -82,15 +97,15 @@ struct Denoise: ParsableCommand {
 
     /// Every input into `folder`: one model load, per-file errors reported as they come, a summary line,
     /// and a non-zero exit when any file failed.
-    func runBatch(into folder: String, format: OutputFormat) throws {
+    func runBatch(into folder: String, format: OutputFormat, shard: Shard) throws {
         guard !paths.isEmpty else { throw ToolError("--output-dir \(folder)", "give the inputs (files or folders) to denoise") }
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
             throw ToolError(folder, "cannot create the output folder")
         }
-        let batch = BatchInputs(paths, outputFolder: folder, fileExtension: format.fileExtension)
-        guard !batch.items.isEmpty || !batch.problems.isEmpty else { throw ToolError(paths.joined(separator: " "), "no images found") }
+        let batch = BatchInputs(paths, outputFolder: folder, fileExtension: format.fileExtension, shard: shard)
+        guard batch.totalCount > 0 || !batch.problems.isEmpty else { throw ToolError(paths.joined(separator: " "), "no images found") }
         let models = try BlindModels(options: options, defaultPreset: Self.defaultPreset)
         var (written, skipped, failed) = (0, 0, batch.problems.count)
         for problem in batch.problems { printError("\(problem.path): \(problem.problem)") }
@@ -124,7 +139,7 @@ struct Denoise: ParsableCommand {
     /// One image: read, measure or take the noise level, denoise at --strength, write atomically.
     func denoiseFile(_ input: String, to output: String, with models: BlindModels) throws {
         let start = Date()
-        var photo = try Photo.read(path: input, maxPixels: maxImagePixels)
+        var photo = try Photo.read(path: input, maxPixels: Int(maxMegapixels * 1e6))
         let (width, height, layout) = (photo.image.width, photo.image.height, photo.image.layout)
         if !(options.sigma == 0 || strength == 0) {  // else nothing to remove: the input's samples, bit-exact
             // The level is measured on the samples and the denoising runs on them in place, a band of

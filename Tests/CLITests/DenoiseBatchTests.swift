@@ -36,6 +36,31 @@ import Testing
         #expect(gray.layout.channels == .gray)
     }
 
+    /// Three shards (as three array tasks would run) write exactly the outputs of one run, each once,
+    /// with the same bytes; the corrupt file fails in exactly one shard.
+    @Test func shardsWriteEveryOutputOnce() throws {
+        let (folder, inputs, single) = try inputs()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let whole = folder.appendingPathComponent("whole").path, parts = folder.appendingPathComponent("parts").path
+        _ = try ToolRunner.run("denoise", [inputs.path, single, "--output-dir", whole] + model)
+        var written: [String] = [], failures = 0
+        for k in 0..<3 {
+            let before = Set(ToolRunner.contents(URL(fileURLWithPath: parts)))
+            let result = try ToolRunner.run("denoise", [inputs.path, single, "--output-dir", parts, "--shard", "\(k)/3"] + model)
+            failures += result.stderr.contains("broken.png: cannot decode") ? 1 : 0
+            written += Set(ToolRunner.contents(URL(fileURLWithPath: parts))).subtracting(before)
+        }
+        #expect(written.sorted() == ToolRunner.contents(URL(fileURLWithPath: whole)))
+        #expect(failures == 1)
+        for name in written {
+            #expect(FileManager.default.contentsEqual(atPath: whole + "/" + name, andPath: parts + "/" + name), "\(name)")
+        }
+        let lone = try ToolRunner.run("denoise", [single, folder.appendingPathComponent("o.png").path, "--shard", "0/2"] + model)
+        #expect(lone.status != 0 && lone.stderr.contains("--shard 0/2: only splits a batch"), "\(lone.stderr)")
+        let bad = try ToolRunner.run("denoise", [single, "--output-dir", parts, "--shard", "2/2"] + model)
+        #expect(bad.status != 0 && bad.stderr.contains("--shard 2/2: expected K/N"), "\(bad.stderr)")
+    }
+
     @Test func existingOutputsAreSkippedUnlessForce() throws {
         let (folder, _, single) = try inputs()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -120,6 +120,23 @@ import Testing
                 "single pass \(psnr(x, reference)) dB, self-ensemble \(psnr(y, reference)) dB")
     }
 
+    /// The pixel guard names the size, the limit and the memory a run would need; --max-megapixels moves it.
+    @Test func pixelLimitStatesTheMemoryAndCanBeRaised() throws {
+        let folder = try ToolRunner.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("o.png").path
+        let input = ToolRunner.sample("astronaut-noisy-s25.png")  // 256x256 RGB
+        let refused = try ToolRunner.run("denoise", [input, output, "--sigma", "10", "--max-megapixels", "0.05"] + model)
+        #expect(refused.status != 0 && refused.stderrLines.count == 1, "\(refused.stderr)")
+        #expect(refused.stderr.contains("image is 256x256 pixels (0.06554 MP), over the limit of 0.05 MP; denoising it needs about 0.2 GB"),
+                "\(refused.stderr)")
+        #expect(ToolRunner.contents(folder).isEmpty)
+        let allowed = try ToolRunner.run("denoise", [input, output, "--sigma", "10", "--max-megapixels", "0.07"] + model)
+        #expect(allowed.status == 0, "\(allowed.stderr)")
+        let bad = try ToolRunner.run("denoise", [input, output, "--max-megapixels", "0"] + model)
+        #expect(bad.status != 0 && bad.stderr.contains("--max-megapixels 0.0: out of range"), "\(bad.stderr)")
+    }
+
     @Test func refusesToOverwriteWithoutForce() throws {
         let folder = try ToolRunner.folder()
         defer { try? FileManager.default.removeItem(at: folder) }

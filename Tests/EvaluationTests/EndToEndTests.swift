@@ -1,3 +1,4 @@
+import Batching
 import Codec
 import Foundation
 import Imaging

@@ -1,5 +1,6 @@
-/// `--shard K/N`: of the items in sorted order, this run takes those whose index i has i % N == K,
-/// so N runs with K = 0..N-1 cover a dataset exactly once and `merge` can join them.
+/// `--shard K/N`: of the items in sorted order, this run takes those whose index i has i % N == K, so N
+/// runs with K = 0..N-1 (array tasks of a scheduler) cover a batch or a dataset exactly once:
+/// `denoise --output-dir` writes each output once, `denoise-eval` results join with `merge`.
 public struct Shard: Sendable, Equatable, CustomStringConvertible {
     public let index: Int
     public let count: Int
@@ -15,7 +16,7 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
     public init(parsing text: String) throws {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), n >= 1, k >= 0, k < n else {
-            throw EvaluationError("--shard \(text)", "expected K/N with 0 <= K < N, e.g. 0/4")
+            throw ShardError(text: text)
         }
         self.init(index: k, count: n)
     }
@@ -26,4 +27,10 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "\(index)/\(count)" }
+}
+
+/// A `--shard` value that is not K/N with 0 <= K < N; printed as one line naming it.
+public struct ShardError: Error, CustomStringConvertible, Equatable {
+    public let text: String
+    public var description: String { "--shard \(text): expected K/N with 0 <= K < N, e.g. 0/4" }
 }
