@@ -72,10 +72,13 @@ struct cc_png_reader {
     png_infop info;
     png_failure failure;
     int interlaced;
+    png_bytep row;         // one decoded row, for cc_png_read_rows
+    png_uint_32 rows_read;
 };
 
 void cc_png_close(cc_png_reader *reader) {
     if (!reader) return;
+    free(reader->row);
     png_destroy_read_struct(&reader->png, &reader->info, NULL);
     if (reader->file) fclose(reader->file);
     free(reader);
@@ -183,39 +186,91 @@ int cc_png_read_pixels(cc_png_reader *reader, uint16_t *samples, char *err, size
     return 0;
 }
 
-int cc_png_write(const char *path, const cc_image *image, const cc_metadata *metadata, char *err, size_t errlen) {
+int cc_png_is_interlaced(const cc_png_reader *reader) { return reader->interlaced; }
+
+int cc_png_read_rows(cc_png_reader *reader, uint16_t *samples, int count, char *err, size_t errlen) {
+    png_structp png = reader->png;
+    png_infop info = reader->info;
+    png_uint_32 height = png_get_image_height(png, info);
+    size_t per_row = (size_t)png_get_image_width(png, info) * png_get_channels(png, info);
+    int bit_depth = png_get_bit_depth(png, info);
+    if (reader->interlaced || count < 0 || (png_uint_32)count > height - reader->rows_read) {
+        snprintf(err, errlen, "cannot read %d more rows of this PNG", count);
+        return 1;
+    }
+    if (setjmp(reader->failure.jump)) {
+        snprintf(err, errlen, "corrupt PNG: %s", reader->failure.message);
+        return 1;
+    }
+    if (!reader->row && !(reader->row = malloc(png_get_rowbytes(png, info)))) png_error(png, "out of memory");
+    for (int y = 0; y < count; y++) {
+        png_read_row(png, reader->row, NULL);
+        store_row(reader->row, samples + (size_t)y * per_row, per_row, bit_depth);
+    }
+    reader->rows_read += (png_uint_32)count;
+    if (reader->rows_read == height) png_read_end(png, NULL);
+    return 0;
+}
+
+struct cc_png_writer {
+    FILE *file;
+    png_structp png;
+    png_infop info;
+    png_failure failure;
+    int width, height, channels, bit_depth, rows_written;
+    unsigned char *row;
+};
+
+void cc_png_writer_abort(cc_png_writer *w) {
+    if (!w) return;
+    png_destroy_write_struct(&w->png, &w->info);
+    free(w->row);
+    if (w->file) fclose(w->file);
+    free(w);
+}
+
+cc_png_writer *cc_png_writer_open(const char *path, const cc_image *image, const cc_metadata *metadata, char *err,
+                                  size_t errlen) {
     static const int color_types[] = {0, PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_GRAY_ALPHA, PNG_COLOR_TYPE_RGB,
                                       PNG_COLOR_TYPE_RGB_ALPHA};
-    if (image->channels < 1 || image->channels > 4 || (image->bit_depth != 8 && image->bit_depth != 16)) {
-        snprintf(err, errlen, "cannot write %d channels at %d bits", image->channels, image->bit_depth);
-        return 1;
+    if (image->channels < 1 || image->channels > 4 || (image->bit_depth != 8 && image->bit_depth != 16) ||
+        image->width <= 0 || image->height <= 0) {
+        snprintf(err, errlen, "cannot write %dx%d pixels of %d channels at %d bits", image->width, image->height,
+                 image->channels, image->bit_depth);
+        return NULL;
     }
-    FILE *file = fopen(path, "wb");
-    if (!file) {
-        snprintf(err, errlen, "cannot create: %s", strerror(errno));
-        return 1;
-    }
-    png_failure failure = {0};
-    png_structp volatile png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &failure, on_png_error, on_png_warning);
-    png_infop volatile info = png ? png_create_info_struct(png) : NULL;
-    unsigned char *volatile row = NULL;
-    if (!png || !info) {
+    cc_png_writer *w = calloc(1, sizeof *w);
+    if (!w) {
         snprintf(err, errlen, "out of memory");
-        fclose(file);
-        return 1;
+        return NULL;
     }
-    if (setjmp(failure.jump)) {
-        snprintf(err, errlen, "cannot write PNG: %s", failure.message);
-        png_structp p = png;
-        png_infop i = info;
-        png_destroy_write_struct(&p, &i);
-        free(row);
-        fclose(file);
-        return 1;
+    w->width = image->width;
+    w->height = image->height;
+    w->channels = image->channels;
+    w->bit_depth = image->bit_depth;
+    if (!(w->file = fopen(path, "wb"))) {
+        snprintf(err, errlen, "cannot create: %s", strerror(errno));
+        cc_png_writer_abort(w);
+        return NULL;
     }
-    png_init_io(png, file);
-    png_set_IHDR(png, info, (png_uint_32)image->width, (png_uint_32)image->height, image->bit_depth,
-                 color_types[image->channels], PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+    w->png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &w->failure, on_png_error, on_png_warning);
+    w->info = w->png ? png_create_info_struct(w->png) : NULL;
+    w->row = malloc((size_t)w->width * w->channels * (w->bit_depth / 8) + 1);
+    if (!w->png || !w->info || !w->row) {
+        snprintf(err, errlen, "out of memory");
+        cc_png_writer_abort(w);
+        return NULL;
+    }
+    if (setjmp(w->failure.jump)) {
+        snprintf(err, errlen, "cannot write PNG: %s", w->failure.message);
+        cc_png_writer_abort(w);
+        return NULL;
+    }
+    png_structp png = w->png;
+    png_infop info = w->info;
+    png_init_io(png, w->file);
+    png_set_IHDR(png, info, (png_uint_32)w->width, (png_uint_32)w->height, w->bit_depth,
+                 color_types[w->channels], PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
                  PNG_FILTER_TYPE_DEFAULT);
     // A profile libpng finds fault with costs a warning, not the output.
     png_set_benign_errors(png, 1);
@@ -235,24 +290,56 @@ int cc_png_write(const char *path, const cc_image *image, const cc_metadata *met
         png_set_text(png, info, &text, 1);
     }
     png_write_info(png, info);
-    size_t per_row = (size_t)image->width * image->channels;
-    int bytes = image->bit_depth / 8;
-    row = malloc(per_row * bytes + 1);
-    if (!row) png_error(png, "out of memory");
-    for (int y = 0; y < image->height; y++) {
-        const uint16_t *src = image->samples + (size_t)y * per_row;
-        if (bytes == 1) for (size_t i = 0; i < per_row; i++) row[i] = (unsigned char)src[i];
-        else for (size_t i = 0; i < per_row; i++) { row[2 * i] = src[i] >> 8; row[2 * i + 1] = src[i] & 0xFF; }  // PNG is big-endian
-        png_write_row(png, row);
-    }
-    png_write_end(png, NULL);
-    png_structp p = png;
-    png_infop i = info;
-    png_destroy_write_struct(&p, &i);
-    free(row);
-    if (fclose(file) != 0) {
-        snprintf(err, errlen, "cannot finish writing: %s", strerror(errno));
+    return w;
+}
+
+int cc_png_writer_rows(cc_png_writer *w, const uint16_t *samples, int count, char *err, size_t errlen) {
+    if (count < 0 || count > w->height - w->rows_written) {
+        snprintf(err, errlen, "cannot write %d more rows of a %d-row PNG", count, w->height);
         return 1;
     }
+    if (setjmp(w->failure.jump)) {
+        snprintf(err, errlen, "cannot write PNG: %s", w->failure.message);
+        return 1;
+    }
+    size_t per_row = (size_t)w->width * w->channels;
+    for (int y = 0; y < count; y++) {
+        const uint16_t *src = samples + (size_t)y * per_row;
+        if (w->bit_depth == 8) for (size_t i = 0; i < per_row; i++) w->row[i] = (unsigned char)src[i];
+        else for (size_t i = 0; i < per_row; i++) { w->row[2 * i] = src[i] >> 8; w->row[2 * i + 1] = src[i] & 0xFF; }  // PNG is big-endian
+        png_write_row(w->png, w->row);
+    }
+    w->rows_written += count;
     return 0;
+}
+
+int cc_png_writer_finish(cc_png_writer *w, char *err, size_t errlen) {
+    int failed = 0;
+    if (w->rows_written != w->height) {
+        snprintf(err, errlen, "PNG has %d of its %d rows", w->rows_written, w->height);
+        failed = 1;
+    } else if (setjmp(w->failure.jump)) {
+        snprintf(err, errlen, "cannot write PNG: %s", w->failure.message);
+        failed = 1;
+    } else {
+        png_write_end(w->png, NULL);
+    }
+    FILE *file = w->file;
+    w->file = NULL;
+    cc_png_writer_abort(w);  // frees libpng's state and the row
+    if (fclose(file) != 0 && !failed) {
+        snprintf(err, errlen, "cannot finish writing: %s", strerror(errno));
+        failed = 1;
+    }
+    return failed;
+}
+
+int cc_png_write(const char *path, const cc_image *image, const cc_metadata *metadata, char *err, size_t errlen) {
+    cc_png_writer *w = cc_png_writer_open(path, image, metadata, err, errlen);
+    if (!w) return 1;
+    if (cc_png_writer_rows(w, image->samples, image->height, err, errlen) != 0) {
+        cc_png_writer_abort(w);
+        return 1;
+    }
+    return cc_png_writer_finish(w, err, errlen);
 }

@@ -72,6 +72,45 @@ extension BlindNoiseLevel: CustomStringConvertible {
 extension NoiseEstimator {
     /// Both scales of `image` (values in [0, 1]).
     public func blindLevel<Image: SampleGrid>(_ image: Image) -> BlindNoiseLevel {
-        BlindNoiseLevel(fine: estimate(image), coarse: 2 * estimate(HalvedGrid(image)))
+        var reader = BlindLevelReader(estimator: self, width: image.width, height: image.height,
+                                      channels: image.colourChannels)
+        for y in 0..<image.height { reader.add(row: y) { c, x in image.sample(c, y, x) } }
+        return reader.level()
+    }
+}
+
+/// The blind level of an image read top to bottom a row at a time (a file streamed in bands): the
+/// full-resolution patches and those of the 2x2-averaged image (`HalvedGrid`) gathered as rows
+/// arrive, one row kept to pair with the next. Gives exactly `NoiseEstimator.blindLevel`.
+public struct BlindLevelReader {
+    var fine: NoiseEstimator.Patches
+    var coarse: NoiseEstimator.Patches
+    let width: Int, channels: Int
+    var evenRow: [Float] = []  // (channels, width) of the last even row, waiting for its odd partner
+
+    public init(estimator: NoiseEstimator, width: Int, height: Int, channels: Int) {
+        fine = .init(estimator: estimator, width: width, height: height, channels: channels)
+        coarse = .init(estimator: estimator, width: width / 2, height: height / 2, channels: channels)
+        (self.width, self.channels) = (width, channels)
+    }
+
+    /// Row `y` (rows in order, from 0) as `sample(channel, x)` in [0, 1].
+    public mutating func add(row y: Int, sample: (Int, Int) -> Float) {
+        fine.add(row: y, sample: sample)
+        if y % 2 == 0 {
+            evenRow = [Float](repeating: 0, count: channels * width)
+            for c in 0..<channels { for x in 0..<width { evenRow[c * width + x] = sample(c, x) } }
+        } else if !evenRow.isEmpty {
+            let above = evenRow
+            coarse.add(row: y / 2) { c, x in  // summed in HalvedGrid's order
+                let sum = above[c * width + 2 * x] + above[c * width + 2 * x + 1] + sample(c, 2 * x) + sample(c, 2 * x + 1)
+                return sum / 4
+            }
+        }
+    }
+
+    /// The level once every row was added (call once).
+    public mutating func level() -> BlindNoiseLevel {
+        BlindNoiseLevel(fine: fine.sigma(), coarse: 2 * coarse.sigma())
     }
 }

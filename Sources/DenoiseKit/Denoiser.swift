@@ -151,6 +151,26 @@ public final class Denoiser: @unchecked Sendable {
         try processor.runBanded(&source, into: &sink, outChannels: 3, progress: progress, transform: tileTransform(sigma: sigma))
     }
 
+    /// `denoise(_: inout StoredImage, ...)` for samples that stream: `readRows(n)` returns the next n rows
+    /// of interleaved samples of `layout` (top to bottom), `writeRows(samples, n)` takes n finished rows.
+    /// Nothing but a few tile-heights of rows is held, so a decoder and an encoder that work row by row
+    /// (libpng) keep memory independent of the height. Same samples as the in-place form (tested).
+    public func denoise(width: Int, height: Int, layout: PixelLayout, sigma: Float, whiteNoise: Bool = true,
+                        readRows: @escaping (Int) throws -> [UInt16], writeRows: @escaping ([UInt16], Int) throws -> Void,
+                        progress: ((Int, Int) -> Void)? = nil) throws {
+        guard width > 0, height > 0 else { throw DenoiserError("image", "is empty (\(width)x\(height))") }
+        guard sigma.isFinite, (0...255).contains(sigma) else {
+            throw DenoiserError("sigma \(sigma)", "out of range: give a noise level from 0 to 255")
+        }
+        oneAtATime.lock()
+        defer { oneAtATime.unlock() }
+        let correction = whiteNoise && sigma > 0 ? ClippedNoiseCorrection(sigma255: sigma) : nil
+        let bands = StreamedSampleBands(width: width, height: height, layout: layout, correction: correction,
+                                        readRows: readRows, writeRows: writeRows)
+        var (source, sink) = (bands, bands)
+        try processor.runBanded(&source, into: &sink, outChannels: 3, progress: progress, transform: tileTransform(sigma: sigma))
+    }
+
     /// The sigma to denoise `image` at: `given` when the caller knows it, else the blind level measured on
     /// the image (`BlindNoiseLevel.modelSigma`), returned too so a tool can report it.
     public func sigma<Image: SampleGrid>(for image: Image, given: Float?) -> (sigma: Float, measured: BlindNoiseLevel?) {

@@ -137,27 +137,51 @@ struct Denoise: ParsableCommand {
     }
 
     /// One image: read, measure or take the noise level, denoise at --strength, write atomically.
+    /// PNG to PNG streams rows (StreamedPNG); everything else is decoded whole and denoised in place.
     func denoiseFile(_ input: String, to output: String, with models: BlindModels) throws {
         let start = Date()
-        var photo = try Photo.read(path: input, maxPixels: Int(maxMegapixels * 1e6))
-        let (width, height, layout) = (photo.image.width, photo.image.height, photo.image.layout)
-        if !(options.sigma == 0 || strength == 0) {  // else nothing to remove: the input's samples, bit-exact
-            // The level is measured on the samples and the denoising runs on them in place, a band of
-            // tile rows at a time: no float copy of the whole image (Denoiser.denoise(_: inout StoredImage)).
-            let (sigma, measured) = models.primary.sigma(for: photo.image, given: options.sigma)
-            if let measured { options.reportBlindLevel(measured, defaultPreset: Self.defaultPreset) }
+        let maxPixels = Int(maxMegapixels * 1e6)
+        let removesNoise = !(options.sigma == 0 || strength == 0)  // else the input's samples, bit-exact
+        let size: (width: Int, height: Int, layout: PixelLayout)
+        if removesNoise, StreamedPNG.applies(input: input, output: output, maxPixels: maxPixels) {
+            var sigma = options.sigma ?? 0, measured: BlindNoiseLevel?
+            if options.sigma == nil {
+                measured = try StreamedPNG.blindLevel(path: input, maxPixels: maxPixels, estimator: models.primary.estimator)
+                sigma = measured!.modelSigma
+                options.reportBlindLevel(measured!, defaultPreset: Self.defaultPreset)
+            }
             let denoiser = try models.denoiser(for: measured)
+            let metadata = stripMetadata ? ImageMetadata.none : ImageMetadata.read(path: input)
             let progress = ProgressReporter(total: nil, unit: "tiles", plainLines: false)
-            // --strength scales the level the model is told (see the option's help), not a blend.
-            try denoiser.denoise(&photo.image, sigma: sigma * strength, whiteNoise: measured?.isWhite ?? true) { done, total in
-                progress.update(done: done, of: total)
+            var result: (width: Int, height: Int, layout: PixelLayout)?
+            try AtomicOutput.write(to: output) { temporary in
+                result = try StreamedPNG.denoise(input: input, output: temporary, maxPixels: maxPixels, denoiser: denoiser,
+                                                 sigma: sigma * strength, whiteNoise: measured?.isWhite ?? true,
+                                                 metadata: metadata) { progress.update(done: $0, of: $1) }
             }
             progress.finish()
+            size = result!
+        } else {
+            var photo = try Photo.read(path: input, maxPixels: maxPixels)
+            size = (photo.image.width, photo.image.height, photo.image.layout)
+            if removesNoise {
+                // Measured on the samples and denoised on them in place, a band of tile rows at a time: no
+                // float copy of the whole image (Denoiser.denoise(_: inout StoredImage)).
+                let (sigma, measured) = models.primary.sigma(for: photo.image, given: options.sigma)
+                if let measured { options.reportBlindLevel(measured, defaultPreset: Self.defaultPreset) }
+                let denoiser = try models.denoiser(for: measured)
+                let progress = ProgressReporter(total: nil, unit: "tiles", plainLines: false)
+                // --strength scales the level the model is told (see the option's help), not a blend.
+                try denoiser.denoise(&photo.image, sigma: sigma * strength, whiteNoise: measured?.isWhite ?? true) { done, total in
+                    progress.update(done: done, of: total)
+                }
+                progress.finish()
+            }
+            if stripMetadata { photo.metadata = .none }
+            let format = OutputFormat(fileExtension: URL(fileURLWithPath: output).pathExtension) ?? .png
+            try AtomicOutput.write(to: output) { try photo.write(to: $0, format: format, jpegQuality: quality) }
         }
-        if stripMetadata { photo.metadata = .none }
-        let format = OutputFormat(fileExtension: URL(fileURLWithPath: output).pathExtension) ?? .png
-        try AtomicOutput.write(to: output) { try photo.write(to: $0, format: format, jpegQuality: quality) }
-        printStatus(String(format: "wrote %@ (%dx%d, %@) in %.2f s", output, width, height,
-                           layout.description, Date().timeIntervalSince(start)))
+        printStatus(String(format: "wrote %@ (%dx%d, %@) in %.2f s", output, size.width, size.height,
+                           size.layout.description, Date().timeIntervalSince(start)))
     }
 }

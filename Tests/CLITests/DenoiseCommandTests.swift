@@ -120,6 +120,23 @@ import Testing
                 "single pass \(psnr(x, reference)) dB, self-ensemble \(psnr(y, reference)) dB")
     }
 
+    /// PNG -> PNG streams rows (StreamedPNG); PNG -> TIFF decodes whole and works in place: the same
+    /// samples either way, blind and with a given sigma (tolerance 0).
+    @Test func streamedPNGEqualsTheWholeImagePath() throws {
+        let folder = try ToolRunner.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for (sample, options) in [("astronaut-noisy-s25.png", ["--sigma", "25"]), ("camera-noisy-s25.png", []),
+                                  ("chelsea-noisy-s50.png", ["--strength", "0.6"])] {
+            let png = folder.appendingPathComponent("o.png").path, tif = folder.appendingPathComponent("o.tif").path
+            for output in [png, tif] {
+                let result = try ToolRunner.run("denoise", [ToolRunner.sample(sample), output, "--force"] + options + model)
+                #expect(result.status == 0, "\(result.stderr)")
+            }
+            let streamed = try PNGCodec.read(path: png, maxPixels: 1 << 24), whole = try ImageFile.read(path: tif, maxPixels: 1 << 24)
+            #expect(streamed == whole, "\(sample) \(options)")
+        }
+    }
+
     /// The pixel guard names the size, the limit and the memory a run would need; --max-megapixels moves it.
     @Test func pixelLimitStatesTheMemoryAndCanBeRaised() throws {
         let folder = try ToolRunner.folder()

@@ -168,3 +168,49 @@ func temporaryFolder() throws -> URL {
         return ~crc
     }
 }
+
+/// Row-by-row PNG reading and writing (the streamed `denoise`) against the whole-image codec.
+@Suite struct PNGRowTests {
+    @Test(arguments: ["astronaut-noisy-s25.png", "camera-noisy-s25.png", "chelsea-noisy-s50.png"])
+    func rowsInChunksEqualTheWholeImageAndWriteTheSameFile(name: String) throws {
+        let path = Repo.sample(name)
+        let whole = try PNGCodec.read(path: path, maxPixels: 1 << 24)
+        let reader = try #require(try PNGRowReader(path: path, maxPixels: 1 << 24))
+        #expect(reader.width == whole.width && reader.height == whole.height && reader.layout == whole.layout)
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let streamed = folder.appendingPathComponent("rows.png").path, plain = folder.appendingPathComponent("whole.png").path
+        let writer = try PNGRowWriter(path: streamed, width: reader.width, height: reader.height, layout: reader.layout)
+        var samples: [UInt16] = []
+        for count in [1, 37, 100, 0, reader.height - 138] {  // uneven chunks, an empty one
+            let rows = try reader.read(rows: count)
+            samples += rows
+            try writer.write(rows, rows: count)
+        }
+        try writer.finish()
+        #expect(samples == whole.samples)
+        try PNGCodec.write(whole, to: plain)
+        #expect(FileManager.default.contentsEqual(atPath: streamed, andPath: plain))
+        #expect(throws: CodecError.self) { try reader.read(rows: 1) }  // past the last row
+    }
+
+    @Test func interlacedPNGIsNotStreamed() throws {
+        #expect(try PNGRowReader(path: Repo.fixture("interlaced.png"), maxPixels: 1 << 24) == nil)
+    }
+
+    @Test func truncatedRowsAndUnfinishedFilesAreErrors() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let original = try Data(contentsOf: URL(fileURLWithPath: Repo.sample("astronaut-noisy-s25.png")))
+        let cut = folder.appendingPathComponent("cut.png").path
+        try original.prefix(original.count / 3).write(to: URL(fileURLWithPath: cut))
+        let reader = try #require(try PNGRowReader(path: cut, maxPixels: 1 << 24))
+        let error = try #require(throws: CodecError.self) { _ = try reader.read(rows: reader.height) }
+        #expect(error.file == cut && error.problem.hasPrefix("corrupt PNG"), "\(error.problem)")
+        let writer = try PNGRowWriter(path: folder.appendingPathComponent("short.png").path, width: 4, height: 3,
+                                      layout: PixelLayout(channels: .gray, bitDepth: 8))
+        try writer.write([UInt16](repeating: 9, count: 4), rows: 1)
+        let unfinished = try #require(throws: CodecError.self) { try writer.finish() }
+        #expect(unfinished.problem == "PNG has 1 of its 3 rows")
+    }
+}

@@ -36,6 +36,25 @@ import Testing
         }
     }
 
+    /// Streamed (rows read and written through closures, in chunks the run asks for) = in place.
+    @Test(arguments: [(PixelLayout.Channels.rgba, 8, 70, 150), (.gray, 16, 41, 97), (.rgb, 8, 3, 2)])
+    func streamedRowsGiveTheSameSamples(channels: PixelLayout.Channels, bitDepth: Int, width: Int, height: Int) throws {
+        let d = try denoiser()
+        let original = stored(width: width, height: height, PixelLayout(channels: channels, bitDepth: bitDepth))
+        var inPlace = original
+        try d.denoise(&inPlace, sigma: 15)
+        let rowSize = width * channels.rawValue
+        var (readRows, written) = (0, [UInt16]())
+        try d.denoise(width: width, height: height, layout: original.layout, sigma: 15, readRows: { count in
+            defer { readRows += count }
+            return Array(original.samples[(readRows * rowSize)..<((readRows + count) * rowSize)])
+        }, writeRows: { samples, count in
+            #expect(samples.count == count * rowSize)
+            written += samples
+        })
+        #expect(readRows == height && written == inPlace.samples)
+    }
+
     /// The blind level read from the samples equals the one measured on their float planes.
     @Test func blindLevelFromSamplesEqualsPlanes() throws {
         let image = stored(width: 120, height: 80, PixelLayout(channels: .rgb, bitDepth: 8))
