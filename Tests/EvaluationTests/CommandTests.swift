@@ -44,6 +44,30 @@ import Testing
         #expect(try EvaluationReport.read(path: out + "/m.json").runs == report.runs)
     }
 
+    /// Three processes standing in for the array tasks of a scheduler (Scripts/cluster/eval-sweep.sh):
+    /// shards K/3, then merge, give the single run's items and means (speed aside).
+    @Test func shardProcessesMergeToTheSingleRun() throws {
+        let folder = try Fixtures.folder(), out = try Fixtures.folder()
+        for (k, size) in [(30, 20), (25, 25), (40, 16), (17, 33), (21, 21)].enumerated() {
+            try Fixtures.writeImage(folder + "/img\(k).png", width: size.0, height: size.1, channels: 3)
+        }
+        let common = ["gaussian", "--dataset", folder, "--sigma", "15,25", "--model", Fixtures.tinyModel, "--tile", "32",
+                      "--overlap", "8", "--threads", "1"]
+        #expect(try Self.run(common + ["--json", out + "/single.json"]).status == 0)
+        for k in 0..<3 {
+            let shard = try Self.run(common + ["--shard", "\(k)/3", "--json", out + "/s\(k).json"])
+            #expect(shard.status == 0, "\(shard.stderr)")
+        }
+        let merged = try Self.run(["merge", out + "/s0.json", out + "/s1.json", out + "/s2.json", "--json", out + "/m.json"])
+        #expect(merged.status == 0, "\(merged.stderr)")
+        let single = try EvaluationReport.read(path: out + "/single.json"), joined = try EvaluationReport.read(path: out + "/m.json")
+        #expect(joined.runs.map(\.sigma) == single.runs.map(\.sigma))
+        for (a, b) in zip(joined.runs, single.runs) {
+            #expect(a.psnr == b.psnr && a.ssim == b.ssim, "sigma \(a.sigma): means")
+            #expect(a.items.map(\.name) == b.items.map(\.name) && a.items.map(\.psnr) == b.items.map(\.psnr))
+        }
+    }
+
     /// --clipped: the noisy input is clipped and rounded to 8 bits; the report and its table say so, and
     /// the scores differ from the unclipped run on the same seeds.
     @Test func clippedNoiseIsRecorded() throws {

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# End-to-end check of the Slurm scripts on a one-node cluster (local-slurm.sh): a photo folder as a job
+# array and an evaluation sweep (shards, then a merge that waits for them), each compared with a single
+# run on this machine. Needs root (it starts munged, slurmctld and slurmd). Run from anywhere:
+#   sudo Scripts/cluster/check-slurm.sh        # prints one line per check, exits non-zero on a mismatch
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+swift build -c release --product denoise --product denoise-eval > /dev/null 2>&1 || swift build -c release > /dev/null
+Scripts/cluster/local-slurm.sh start > /dev/null
+export SLURM_CONF="${SLURM_LOCAL:-/tmp/slurm-local}/slurm.conf"
+work=$(mktemp -d)
+trap 'Scripts/cluster/local-slurm.sh stop; rm -rf "$work"' EXIT
+mkdir -p "$work/photos" "$work/clean"
+cp Samples/*-noisy*.png "$work/photos/"
+cp Samples/*-clean.png "$work/clean/"
+model=(--model fast)
+
+wait_for() {  # job ids...
+    for _ in $(seq 600); do
+        squeue -h -j "$(IFS=,; echo "$*")" 2> /dev/null | grep -q . || return 0
+        sleep 1
+    done
+    echo "jobs $* did not finish in 10 minutes" >&2
+    return 1
+}
+status=0
+
+# 1. Photos: 3 array tasks against one run.
+job=$(sbatch --parsable --array=0-2 --cpus-per-task=1 --mem=1G --output="$work/photos-%a.log" \
+    --export=ALL,INPUT="$work/photos",OUTPUT="$work/array",MODEL_ARGS="${model[*]} --sigma 20" \
+    Scripts/cluster/denoise-photos.sbatch)
+wait_for "$job"
+.build/release/denoise "$work/photos" --output-dir "$work/single" "${model[@]}" --sigma 20 --threads 1 --quiet
+if diff -r "$work/array" "$work/single" > /dev/null && [ "$(ls "$work/array" | wc -l)" -eq "$(ls "$work/photos" | wc -l)" ]; then
+    echo "photos: 3 array tasks wrote the $(ls "$work/array" | wc -l) outputs of one run, byte for byte"
+else
+    echo "photos: array outputs differ from one run" >&2; status=1
+fi
+
+# 2. Evaluation sweep: shards then merge (dependency), against one run.
+merge=$(PRESETS=fast DATASETS="$work/clean" SIGMAS=25 SHARDS=3 OUT="$work/sweep" CPUS=1 Scripts/cluster/eval-sweep.sh)
+wait_for $merge
+.build/release/denoise-eval gaussian --dataset "$work/clean" --sigma 25 --model fast --threads 1 --json "$work/single.json" > /dev/null
+means() {  # per sigma: mean PSNR and SSIM, and every item's PSNR (speed differs by machine load)
+    python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+print(json.dumps([[run["sigma"], round(run["psnr"], 6), round(run["ssim"], 6),
+                   sorted(round(i["psnr"], 6) for i in run["items"])] for run in r["runs"]]))' "$1"
+}
+if [ -f "$work/sweep/gaussian-clean-fast.json" ] && [ "$(means "$work/sweep/gaussian-clean-fast.json")" = "$(means "$work/single.json")" ]; then
+    echo "eval sweep: 3 shards merged after their dependency give the single run's means: $(means "$work/single.json")"
+else
+    echo "eval sweep: merged result missing or different from one run" >&2; status=1
+fi
+exit $status
