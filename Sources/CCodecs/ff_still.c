@@ -152,15 +152,23 @@ int ccodecs_still_open(const char *path, int64_t max_pixels, ccodecs_still **out
     return 0;
 }
 
+// Rows converted per swscale call: the frame is converted a slice at a time through a small buffer, so
+// decoding never holds a second whole image beside the decoded frame and the samples.
+enum { SLICE_ROWS = 32, SLICE_SLACK = 16 };
+
 int ccodecs_still_read(ccodecs_still *still, uint16_t *samples, char *err, size_t errlen) {
     const AVFrame *frame = still->frame;
     int width = still->info.width, height = still->info.height;
     int bytes = still->info.bit_depth / 8, row = width * still->info.channels;
+    size_t row_bytes = (size_t)row * bytes;
     struct SwsContext *sws = sws_getContext(width, height, frame->format, width, height, still->out_format,
                                             SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, NULL, NULL, NULL);
-    // A private padded buffer: swscale's vector code may write past the last sample of a row.
-    uint8_t *buffer = av_malloc((size_t)row * bytes * height + 64);
-    if (!sws || !buffer) {
+    // A private padded buffer of a slice and some slack (a vertical filter can hand back a few more rows
+    // than the slice it was given); swscale's vector code may write past the last sample of a row.
+    size_t buffer_rows = 2 * SLICE_ROWS + SLICE_SLACK;
+    uint8_t *buffer = av_malloc(row_bytes * buffer_rows + 64);
+    const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get(frame->format);
+    if (!sws || !buffer || !desc) {
         ff_set_message(err, errlen, sws ? "out of memory" : "cannot convert pixel format %s",
                        av_get_pix_fmt_name(frame->format));
         sws_freeContext(sws);
@@ -169,17 +177,38 @@ int ccodecs_still_read(ccodecs_still *still, uint16_t *samples, char *err, size_
     }
     ff_set_colors(sws, frame->format, frame->colorspace, frame->color_range, still->out_format,
                   AVCOL_SPC_UNSPECIFIED, AVCOL_RANGE_UNSPECIFIED);
-    uint8_t *planes[4] = {buffer};
-    int strides[4] = {row * bytes};
-    sws_scale(sws, (const uint8_t *const *)frame->data, frame->linesize, 0, height, planes, strides);
-    size_t count = (size_t)row * height;
-    if (bytes == 2) {
-        memcpy(samples, buffer, count * 2);  // native-endian 16-bit formats
-    } else {
-        for (size_t i = 0; i < count; i++) samples[i] = buffer[i];
+    int strides[4] = {(int)row_bytes};
+    int planar_rows = !(desc->flags & AV_PIX_FMT_FLAG_PAL);  // a palette's plane 1 is the palette, not rows
+    int out_row = 0;
+    for (int y = 0; y < height; y += SLICE_ROWS) {
+        int h = FFMIN(SLICE_ROWS, height - y);
+        const uint8_t *source[4] = {NULL};
+        for (int p = 0; p < 4 && frame->data[p]; p++) {
+            int chroma = planar_rows && (p == 1 || p == 2) && !(desc->flags & AV_PIX_FMT_FLAG_RGB);
+            int plane_row = chroma ? y >> desc->log2_chroma_h : y;
+            source[p] = p == 0 || planar_rows ? frame->data[p] + (ptrdiff_t)plane_row * frame->linesize[p] : frame->data[p];
+        }
+        // swscale writes the output rows it has ready at their image positions: point row out_row at the buffer.
+        uint8_t *target[4] = {buffer - (ptrdiff_t)out_row * (ptrdiff_t)row_bytes};
+        int got = sws_scale(sws, source, frame->linesize, y, h, target, strides);
+        if (got < 0 || (size_t)got > buffer_rows || out_row + got > height) {
+            ff_set_message(err, errlen, "cannot convert pixel format %s", av_get_pix_fmt_name(frame->format));
+            sws_freeContext(sws);
+            av_free(buffer);
+            return -1;
+        }
+        size_t count = (size_t)row * got;
+        uint16_t *dst = samples + (size_t)out_row * row;
+        if (bytes == 2) memcpy(dst, buffer, count * 2);  // native-endian 16-bit formats
+        else for (size_t i = 0; i < count; i++) dst[i] = buffer[i];
+        out_row += got;
     }
     sws_freeContext(sws);
     av_free(buffer);
+    if (out_row != height) {
+        ff_set_message(err, errlen, "converted %d of %d rows", out_row, height);
+        return -1;
+    }
     return 0;
 }
 

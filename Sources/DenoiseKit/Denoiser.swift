@@ -87,10 +87,7 @@ public final class Denoiser: @unchecked Sendable {
             throw DenoiserError("image", "has \(image.channels) planes; the denoiser takes 1 (gray) or 3 (RGB): "
                                 + "split off alpha (or the second plane of gray+alpha) first")
         }
-        guard image.width > 0, image.height > 0 else { throw DenoiserError("image", "is empty (\(image.width)x\(image.height))") }
-        guard sigma.isFinite, (0...255).contains(sigma) else {
-            throw DenoiserError("sigma \(sigma)", "out of range: give a noise level from 0 to 255")
-        }
+        try Self.check(width: image.width, height: image.height, sigma: sigma)
         oneAtATime.lock()
         defer { oneAtATime.unlock() }
         let colour = image.channels == 3 ? image : PlanarImage(width: image.width, height: image.height, channels: 3,
@@ -100,6 +97,14 @@ public final class Denoiser: @unchecked Sendable {
         let n = image.planeCount
         return PlanarImage(width: image.width, height: image.height, channels: 1,
                            pixels: (0..<n).map { (result.pixels[$0] + result.pixels[n + $0] + result.pixels[2 * n + $0]) / 3 })
+    }
+
+    /// What every entry refuses: an empty image, a sigma outside 0...255.
+    private static func check(width: Int, height: Int, sigma: Float) throws {
+        guard width > 0, height > 0 else { throw DenoiserError("image", "is empty (\(width)x\(height))") }
+        guard sigma.isFinite, (0...255).contains(sigma) else {
+            throw DenoiserError("sigma \(sigma)", "out of range: give a noise level from 0 to 255")
+        }
     }
 
     /// The model on one tile: planar (3, T, T) in, planar (3, T, T) out, through each symmetry map of the
@@ -137,10 +142,7 @@ public final class Denoiser: @unchecked Sendable {
     /// correction as in `denoise`.
     public func denoise(_ image: inout StoredImage, sigma: Float, whiteNoise: Bool = true,
                         progress: ((Int, Int) -> Void)? = nil) throws {
-        guard image.width > 0, image.height > 0 else { throw DenoiserError("image", "is empty (\(image.width)x\(image.height))") }
-        guard sigma.isFinite, (0...255).contains(sigma) else {
-            throw DenoiserError("sigma \(sigma)", "out of range: give a noise level from 0 to 255")
-        }
+        try Self.check(width: image.width, height: image.height, sigma: sigma)
         oneAtATime.lock()
         defer { oneAtATime.unlock() }
         let correction = whiteNoise && sigma > 0 ? ClippedNoiseCorrection(sigma255: sigma) : nil
@@ -158,10 +160,7 @@ public final class Denoiser: @unchecked Sendable {
     public func denoise(width: Int, height: Int, layout: PixelLayout, sigma: Float, whiteNoise: Bool = true,
                         readRows: @escaping (Int) throws -> [UInt16], writeRows: @escaping ([UInt16], Int) throws -> Void,
                         progress: ((Int, Int) -> Void)? = nil) throws {
-        guard width > 0, height > 0 else { throw DenoiserError("image", "is empty (\(width)x\(height))") }
-        guard sigma.isFinite, (0...255).contains(sigma) else {
-            throw DenoiserError("sigma \(sigma)", "out of range: give a noise level from 0 to 255")
-        }
+        try Self.check(width: width, height: height, sigma: sigma)
         oneAtATime.lock()
         defer { oneAtATime.unlock() }
         let correction = whiteNoise && sigma > 0 ? ClippedNoiseCorrection(sigma255: sigma) : nil

@@ -79,7 +79,10 @@ func addCorrelatedNoise(_ image: PlanarImage, sigma: Float, seed: UInt64) -> Pla
     }
 
     /// Blind mode on correlated noise with the bundled model: the coarse-scale sigma removes far more noise
-    /// than the fine estimate alone (which reads the noise as nearly clean). Floor 2 dB.
+    /// than the fine estimate alone (which reads the noise as nearly clean). Floors: the blind result
+    /// itself (32.08 dB measured with quality step 31898), and its lead over the fine estimate (1.90 dB
+    /// measured; the weights trained on camera noise already do better with the fine sigma, 30.18 dB,
+    /// than the AWGN-era ones did, so the lead is smaller than the 2 dB it once was).
     @Test func blindModeRemovesCorrelatedNoise() throws {
         let clean = try Repo.clean("coffee")
         let noisy = addCorrelatedNoise(clean, sigma: 15, seed: 9)
@@ -87,6 +90,7 @@ func addCorrelatedNoise(_ image: PlanarImage, sigma: Float, seed: UInt64) -> Pla
         let (blind, level) = try denoiser.denoiseBlind(noisy)
         let fineOnly = try denoiser.denoise(noisy, sigma: level.fine)
         let (withLevel, withFine) = (psnr(quantized(blind), clean), psnr(quantized(fineOnly), clean))
-        #expect(withLevel - withFine >= 2, "\(level): \(withLevel) dB, with the fine estimate \(withFine) dB")
+        #expect(withLevel >= 31.5, "\(level): \(withLevel) dB")
+        #expect(withLevel - withFine >= 1.5, "\(level): \(withLevel) dB, with the fine estimate \(withFine) dB")
     }
 }
