@@ -53,7 +53,7 @@ struct Denoise: ParsableCommand {
     var shard: String?
 
     @Option(name: .customLong("max-megapixels"),
-            help: "Refuse images larger than this, from their header (memory: about 6 MB per megapixel of RGB, 16-bit samples held while the model works in bands).")
+            help: "Refuse images larger than this, from their header (memory: PNG to PNG streams rows; other formats hold about 6 MB per megapixel of RGB).")
     var maxMegapixels: Double = Double(maxImagePixels) / 1e6
 
     @OptionGroup var output_: OutputOptions
