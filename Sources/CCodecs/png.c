@@ -156,30 +156,24 @@ int cc_png_read_pixels(cc_png_reader *reader, uint16_t *samples, char *err, size
     png_structp png = reader->png;
     png_infop info = reader->info;
     png_uint_32 height = png_get_image_height(png, info);
+    // Non-interlaced images stream through one row (cc_png_read_rows); Adam7 needs every row kept
+    // across its passes.
+    if (!reader->interlaced) return cc_png_read_rows(reader, samples, (int)height, err, errlen);
     size_t row_bytes = png_get_rowbytes(png, info);
     size_t per_row = (size_t)png_get_image_width(png, info) * png_get_channels(png, info);
     int bit_depth = png_get_bit_depth(png, info);
-    // Non-interlaced images stream through one row; Adam7 needs every row kept across its passes.
-    size_t buffered_rows = reader->interlaced ? height : 1;
-    png_bytep volatile pixels = malloc(row_bytes * buffered_rows);
-    png_bytep *volatile rows = reader->interlaced ? malloc(sizeof(png_bytep) * height) : NULL;
+    png_bytep volatile pixels = malloc(row_bytes * height);
+    png_bytep *volatile rows = malloc(sizeof(png_bytep) * height);
     if (setjmp(reader->failure.jump)) {
         snprintf(err, errlen, "corrupt PNG: %s", reader->failure.message);
         free(pixels);
         free(rows);
         return 1;
     }
-    if (!pixels || (reader->interlaced && !rows)) png_error(png, "out of memory");
-    if (reader->interlaced) {
-        for (png_uint_32 y = 0; y < height; y++) rows[y] = pixels + y * row_bytes;
-        png_read_image(png, rows);
-        for (png_uint_32 y = 0; y < height; y++) store_row(rows[y], samples + y * per_row, per_row, bit_depth);
-    } else {
-        for (png_uint_32 y = 0; y < height; y++) {
-            png_read_row(png, pixels, NULL);
-            store_row(pixels, samples + y * per_row, per_row, bit_depth);
-        }
-    }
+    if (!pixels || !rows) png_error(png, "out of memory");
+    for (png_uint_32 y = 0; y < height; y++) rows[y] = pixels + y * row_bytes;
+    png_read_image(png, rows);
+    for (png_uint_32 y = 0; y < height; y++) store_row(rows[y], samples + y * per_row, per_row, bit_depth);
     png_read_end(png, NULL);
     free(pixels);
     free(rows);
