@@ -1,4 +1,5 @@
-"""Regenerate the Swift parity fixtures: tiny random models (SKIPAT, baseline, SKIPAT with network-order shifts), one input tile,
+"""Regenerate the Swift parity fixtures: tiny random models (SKIPAT, baseline, SKIPAT with network-order shifts,
+a temporal SKIPAT of three frames), one input tile,
 every named intermediate activation and the output of the PyTorch reference.
 
     python3 Scripts/make_fixtures.py            # writes Tests/SkipatModelTests/Fixtures/
@@ -24,7 +25,8 @@ TINY = dict(width=4, levels=2, depth=2, window=4)
 # tiny-skipat-shifted alternates shifts across the network (shift_order "network"): with one attention
 # block per stage, encoder 1 and decoder 1 get shifted windows and the other stages plain ones.
 VARIANTS = {"tiny-skipat": dict(phi_blocks=[1]), "tiny-baseline": dict(phi_blocks=[]),
-            "tiny-skipat-shifted": dict(phi_blocks=[1], shift_order="network")}
+            "tiny-skipat-shifted": dict(phi_blocks=[1], shift_order="network"),
+            "tiny-temporal": dict(phi_blocks=[1], frames=3, in_channels=10, fusion_width=6)}
 SIZES = (32, 16)
 
 
@@ -38,7 +40,7 @@ def main():
                 p.add_(torch.randn_like(p) * 0.2)
         export_safetensors(model, OUT / f"{name}.safetensors", {"preset": name})
         for size in SIZES:
-            rgb = torch.rand(1, 3, size, size)
+            rgb = torch.rand(1, model.cfg.in_channels - 1, size, size)
             x = torch.cat([rgb, torch.full((1, 1, size, size), 25 / 255)], dim=1)
             trace: dict[str, torch.Tensor] = {}
             with torch.no_grad():

@@ -25,6 +25,8 @@
 #                                                       BT.2020 / PQ (smpte2084) / bt2020nc / limited range
 #   Tests/CodecTests/Fixtures/subtitled.mkv             5 frames 32x16 H.264 + AAC + an SRT subtitle stream
 #                                                       (language "eng", 2 cues) + a second SRT (fre, 1 cue)
+#   Tests/CodecTests/Fixtures/frames-1.mp4, frames-2.mp4  1 and 2 frames 64x48 H.264 (clips shorter than a
+#                                                       temporal model's window)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 images=../shared/data/train/color/skimage
@@ -101,3 +103,10 @@ ff -f lavfi -i "testsrc=size=32x16:rate=25" -f lavfi -i "sine=frequency=440:samp
 
 ls -l Samples/noisy-clip.mp4 "$fixtures"/astronaut-41x31* "$fixtures"/camera-32x24* "$fixtures"/tone.m4a "$fixtures"/rotated-90.mp4 "$fixtures"/vfr.mp4 \
    "$fixtures"/hdr10-pq.mkv "$fixtures"/subtitled.mkv
+
+# Clips shorter than the temporal models' five-frame window.
+for n in 1 2; do
+    ff -loop 1 -framerate 25 -i "$images/astronaut.png" \
+       -vf "crop=256:192:128:64,scale=64:48:flags=area,noise=alls=20:allf=t,format=yuv420p" \
+       -frames:v "$n" -c:v libx264 -preset medium -crf 20 "${exact[@]}" "$fixtures/frames-$n.mp4"
+done

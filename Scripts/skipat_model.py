@@ -36,8 +36,16 @@ class SkipatConfig:
     # blocks not counted, so a SKIPAT stage whose only attention is block 0 still gets shifted windows
     # in every second stage. The two agree for an even depth without Phi blocks (the baseline).
     shift_order: str = "block"
-    in_channels: int = 4     # RGB + noise-level plane
+    in_channels: int = 4     # 3 * frames (RGB of each frame) + noise-level plane
     out_channels: int = 3
+    # Temporal models (docs/design.md, section 9): `frames` consecutive noisy frames in, the centre one out.
+    # input_proj sees every frame and the noise level (early fusion, as FastDVDnet's first stage), and a
+    # small fusion branch (3x3 conv to fusion_width, LeakyReLU, 3x3 conv to width) adds a non-linear
+    # view of them (e.g. where neighbours disagree with the centre). Made from image weights, input_proj's
+    # centre-frame slice takes the image model's input projection and the neighbours' slices start at zero
+    # (temporal_from_image), so training starts from the image model and learns what neighbours add.
+    frames: int = 1
+    fusion_width: int = 0
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -57,6 +65,11 @@ class SkipatConfig:
             earlier_in_stage = sum(1 for j in range(block) if j not in self.phi_blocks)
             shifted = (stage * attention_per_stage + earlier_in_stage) % 2 == 1
         return self.window // 2 if shifted else 0
+
+    @property
+    def centre(self) -> int:
+        """Index of the frame the model restores (the middle of the window)."""
+        return self.frames // 2
 
     @property
     def multiple(self) -> int:
@@ -240,9 +253,16 @@ class SkipatDenoiser(nn.Module):
             raise ValueError(f"phi_blocks {cfg.phi_blocks} must lie in 1..depth-1 (depth {cfg.depth})")
         if cfg.shift_order not in ("block", "network"):
             raise ValueError(f"shift_order {cfg.shift_order!r} must be 'block' or 'network'")
+        if cfg.frames < 1 or cfg.frames % 2 == 0 or cfg.in_channels != 3 * cfg.frames + 1 or cfg.out_channels != 3:
+            raise ValueError(f"frames {cfg.frames} must be odd, in_channels 3*frames+1 ({cfg.in_channels}), out_channels 3")
+        if (cfg.frames > 1) != (cfg.fusion_width > 0):
+            raise ValueError(f"fusion_width {cfg.fusion_width}: a temporal model (frames > 1) needs one, an image model none")
         self.cfg = cfg
         c, n = cfg.width, cfg.levels
-        self.input_proj = nn.Conv2d(cfg.in_channels, c, 3, padding=1)                      # (C, 4, 3, 3)
+        self.input_proj = nn.Conv2d(cfg.in_channels, c, 3, padding=1)                      # (C, 3T+1, 3, 3)
+        if cfg.frames > 1:
+            self.fusion_in = nn.Conv2d(cfg.in_channels, cfg.fusion_width, 3, padding=1)    # (F, 3T+1, 3, 3)
+            self.fusion_out = nn.Conv2d(cfg.fusion_width, c, 3, padding=1)                 # (C, F, 3, 3)
         self.encoders = nn.ModuleList(Stage(c * 2 ** i, 2 ** i, cfg, i) for i in range(n))
         self.downs = nn.ModuleList(nn.Conv2d(c * 2 ** i, c * 2 ** (i + 1), 4, stride=2, padding=1)
                                    for i in range(n))
@@ -255,6 +275,11 @@ class SkipatDenoiser(nn.Module):
         self.decoders = nn.ModuleList(Stage(2 * c * 2 ** i, 2 * 2 ** i, cfg, 2 * n - i) for i in range(n))
         self.output_proj = nn.Conv2d(2 * c, cfg.out_channels, 3, padding=1)                # (3, 2C, 3, 3)
         self.apply(self._init)
+        if cfg.frames > 1:
+            # Tiny, not zero: a zero fusion_out would leave fusion_in without gradient (Adam's steps do
+            # not depend on the gradient's scale, so tiny is enough), and the output moves < 1e-3.
+            nn.init.normal_(self.fusion_out.weight, std=1e-5)
+            nn.init.zeros_(self.fusion_out.bias)
 
     @staticmethod
     def _init(m: nn.Module):
@@ -266,10 +291,19 @@ class SkipatDenoiser(nn.Module):
             nn.init.zeros_(m.bias)
 
     def forward(self, x: torch.Tensor, trace: dict | None = None) -> torch.Tensor:
-        """x: (B, 4, H, W) = noisy RGB in [0,1] + sigma/255 plane; H, W multiples of cfg.multiple."""
+        """x: (B, 3T+1, H, W) = T noisy RGB frames in [0,1] + sigma/255 plane; H, W multiples of cfg.multiple.
+        -> (B, 3, H, W): the centre frame restored."""
         nchw = lambda t: t.permute(0, 3, 1, 2)   # noqa: E731  (B,H,W,C) -> (B,C,H,W)
         nhwc = lambda t: t.permute(0, 2, 3, 1)   # noqa: E731
-        y = nhwc(F.leaky_relu(self.input_proj(x), 0.2))
+        k = 3 * self.cfg.centre
+        centre = x[:, k:k + 3]                                                     # (B, 3, H, W)
+        y = self.input_proj(x)
+        if self.cfg.frames > 1:
+            fused = F.leaky_relu(self.fusion_in(x), 0.2)
+            if trace is not None:
+                trace["fusion_in"] = nhwc(fused)
+            y = y + self.fusion_out(fused)
+        y = nhwc(F.leaky_relu(y, 0.2))
         if trace is not None:
             trace["input_proj"] = y
         skips = []
@@ -286,14 +320,29 @@ class SkipatDenoiser(nn.Module):
                 trace[f"ups.{i}"] = y
             y = torch.cat([y, skips[i]], dim=-1)
             y = self.decoders[i](y, trace, f"decoders.{i}")
-        out = self.output_proj(nchw(y)) + x[:, : self.cfg.out_channels]
+        out = self.output_proj(nchw(y)) + centre
         if trace is not None:
             trace["output"] = nhwc(out)
         return out
 
 
+def temporal_from_image(temporal: SkipatDenoiser, image: SkipatDenoiser) -> None:
+    """Loads an image model's weights into a temporal model of the same network: every tensor as it is,
+    input_proj's (C, 4, 3, 3) into the centre frame's and the noise level's input slices of the temporal
+    (C, 3T+1, 3, 3), the neighbours' slices zero. The fusion branch keeps its initialisation."""
+    state = image.state_dict()
+    weight = torch.zeros_like(temporal.input_proj.weight)
+    k = 3 * temporal.cfg.centre
+    weight[:, k:k + 3] = state["input_proj.weight"][:, :3]
+    weight[:, -1:] = state["input_proj.weight"][:, 3:]
+    state["input_proj.weight"] = weight
+    missing, unexpected = temporal.load_state_dict(state, strict=False)
+    if unexpected or any(not name.startswith("fusion_") for name in missing):
+        raise ValueError(f"image weights do not fit the temporal model (missing {missing}, unexpected {unexpected})")
+
+
 def model_input(noisy: torch.Tensor, sigma255: torch.Tensor | float) -> torch.Tensor:
-    """(B, 3, H, W) noisy RGB + per-image sigma (0-255 scale) -> (B, 4, H, W) model input."""
+    """(B, 3T, H, W) noisy RGB of T frames + per-sample sigma (0-255 scale) -> (B, 3T+1, H, W) model input."""
     b, _, h, w = noisy.shape
     s = torch.as_tensor(sigma255, dtype=noisy.dtype).reshape(-1, 1, 1, 1).expand(b, 1, h, w) / 255.0
     return torch.cat([noisy, s], dim=1)
@@ -320,6 +369,8 @@ def count_macs_per_pixel(cfg: SkipatConfig) -> float:
 
     c, n = cfg.width, cfg.levels
     total = 9 * cfg.in_channels * c + 9 * 2 * c * cfg.out_channels
+    if cfg.frames > 1:
+        total += 9 * cfg.in_channels * cfg.fusion_width + 9 * cfg.fusion_width * c
     for i in range(n):
         share = 4.0 ** -i
         total += sum(block(c * 2 ** i, share, j) + block(2 * c * 2 ** i, share, j) for j in range(cfg.depth))
@@ -345,6 +396,11 @@ PRESETS = {
     "real": SkipatConfig(width=16, levels=3, depth=2, window=16, phi_blocks=[1]),
     # The fast network fine-tuned the same way, for camera-noise video.
     "real-fast": SkipatConfig(width=8, levels=2, depth=2, window=8, phi_blocks=[1]),
+    # Temporal models for video: five frames in, the centre one out (fine-tuned from quality and fast).
+    "video": SkipatConfig(width=16, levels=3, depth=2, window=16, phi_blocks=[1], frames=5, in_channels=16,
+                          fusion_width=32),
+    "video-fast": SkipatConfig(width=8, levels=2, depth=2, window=8, phi_blocks=[1], frames=5, in_channels=16,
+                               fusion_width=32),
 }
 
 
@@ -353,5 +409,5 @@ if __name__ == "__main__":
         model = SkipatDenoiser(cfg)
         params = sum(p.numel() for p in model.parameters())
         print(f"{name:18s} params {params/1e6:6.3f} M  {count_macs_per_pixel(cfg)/1e3:7.1f} kMAC/pixel")
-        x = torch.rand(1, 4, 128, 128)
+        x = torch.rand(1, cfg.in_channels, 128, 128)
         assert model(x).shape == (1, 3, 128, 128)

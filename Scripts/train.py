@@ -41,9 +41,10 @@ from PIL import Image
 from export import export_safetensors, load_engine_weights
 from noise_level import fine_and_coarse, model_sigma
 from real_pairs import sidd_training_pairs
-from skipat_model import PRESETS, SkipatDenoiser, model_input
+from skipat_model import PRESETS, SkipatDenoiser, model_input, temporal_from_image
 from training_data import NOISE_MIX_BLIND_DEFAULT, NOISE_MIX_SIDD, load_folders, training_batch
 from validation import validate_all, validation_sets
+from video_training_data import VIDEO_MIX, VIDEO_NOISE, load_sequences, video_batch
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,10 +58,14 @@ RECIPES = {
     "fast": {"crop": 64, "batch": 16, "mix": NOISE_MIX_BLIND_DEFAULT},
     "real": {"crop": 128, "batch": 4, "init": "quality", "mix": NOISE_MIX_SIDD},
     "real-fast": {"crop": 64, "batch": 16, "init": "fast", "mix": NOISE_MIX_SIDD},
+    # Temporal presets: windows of the preset's frames (video_training_data.py), from the image weights.
+    "video": {"crop": 128, "batch": 4, "init": "quality", "mix": VIDEO_MIX},
+    "video-fast": {"crop": 64, "batch": 16, "init": "fast", "mix": VIDEO_MIX},
 }
 DATA = ROOT.parent / "shared" / "data"  # default data folder: ../shared/data beside the clone (--data)
 BUNDLED = ROOT / "Sources" / "DenoiseModels" / "Weights"
 VALIDATION_SETS = ("cbsd68", "cq12", "urban12", "sidd", "polyu")
+VIDEO_VALIDATION_SETS = ("davis", *VALIDATION_SETS)  # temporal presets: DAVIS windows first
 
 
 def load_real_pairs(pairs: list[tuple[Path, Path]]) -> list[tuple[np.ndarray, np.ndarray, float]]:
@@ -79,7 +84,8 @@ def make_optimizer(model) -> torch.optim.AdamW:
 
 
 def optimisation_step(model, opt, noisy: torch.Tensor, clean: torch.Tensor, sigma: torch.Tensor) -> float:
-    """One AdamW step on (B, 3, H, W) noisy/clean crops with (B,) sigmas (0-255): Charbonnier loss,
+    """One AdamW step on (B, 3T, H, W) noisy windows (T = 1 for images), (B, 3, H, W) clean (centre) crops and
+    (B,) sigmas (0-255): Charbonnier loss,
     gradients clipped to norm 1. -> the loss."""
     out = model(model_input(noisy, sigma))
     loss = torch.sqrt((out - clean) ** 2 + 1e-6).mean()
@@ -148,9 +154,9 @@ def resolve_schedule(args, saved: dict | None, continuing: bool):
             setattr(args, key, SCHEDULE_DEFAULTS[key])
 
 
-def open_log(path: Path):
+def open_log(path: Path, set_names: tuple[str, ...]):
     """CSV log with one column per validation set; a log of another layout is kept beside it."""
-    header = ["step", "lr", "loss", *(f"val_{name}" for name in VALIDATION_SETS), "val_score",
+    header = ["step", "lr", "loss", *(f"val_{name}" for name in set_names), "val_score",
               "seconds_per_step", "wall_time", "threads"]
     if path.exists():
         with open(path) as f:
@@ -226,7 +232,11 @@ def main():
               f"peak lr {args.lr:g}, warm-up {args.warmup}")
     elif "init" in recipe:
         start_weights = BUNDLED / f"{recipe['init']}.safetensors"
-        model.load_state_dict(load_engine_weights(start_weights).state_dict())
+        image = load_engine_weights(start_weights)
+        if cfg.frames > 1:
+            temporal_from_image(model, image)  # the neighbours' input weights start at zero
+        else:
+            model.load_state_dict(image.state_dict())
         ema.load_state_dict(model.state_dict())
         print(f"{args.preset}: starting from {start_weights.relative_to(ROOT)}")
     if args.stop_step is not None and step >= args.stop_step:
@@ -237,14 +247,17 @@ def main():
 
     mix = recipe["mix"]
     folders = load_folders(args.data)
-    real_pairs = load_real_pairs(sidd_training_pairs(args.data)) if mix.get("sidd", 0) > 0 else []
+    sequences = load_sequences(args.data) if cfg.frames > 1 else []
+    needs_pairs = mix.get("sidd", 0) > 0 or (cfg.frames > 1 and VIDEO_NOISE.get("sidd", 0) > 0)
+    real_pairs = load_real_pairs(sidd_training_pairs(args.data)) if needs_pairs else []
     if mix.get("sidd", 0) > 0 and not real_pairs:
         raise SystemExit(f"{args.preset}: the recipe needs the SIDD pairs under {args.data / 'train' / 'real-sidd'}")
-    val_sets = validation_sets(args.data, args.val_images, args.val_crop)
+    val_sets = validation_sets(args.data, args.val_images, args.val_crop, cfg.frames)
     print(f"{args.preset}: {sum(p.numel() for p in model.parameters())} params; "
           + ", ".join(f"{f.name} {len(f.images)}" for f in folders) + f"; {len(real_pairs)} real pairs; mix {mix}; "
           f"validation {', '.join(f'{k} {len(v)}' for k, v in val_sets.items())}", flush=True)
-    log, writer = open_log(train_dir / f"{args.preset}.log.csv")
+    set_names = VIDEO_VALIDATION_SETS if cfg.frames > 1 else VALIDATION_SETS
+    log, writer = open_log(train_dir / f"{args.preset}.log.csv", set_names)
 
     # SIGTERM/SIGINT: finish the step, validate, export and save, then exit (a machine shutting down cleanly).
     stop_requested = []
@@ -257,7 +270,10 @@ def main():
         lr = learning_rate(step, args)
         for g in opt.param_groups:
             g["lr"] = lr
-        noisy, clean, sigma = training_batch(mix, folders, real_pairs, args.batch, args.crop, rng, np_rng)
+        if cfg.frames > 1:
+            noisy, clean, sigma = video_batch(folders, sequences, real_pairs, args.batch, args.crop, cfg.frames, rng, np_rng)
+        else:
+            noisy, clean, sigma = training_batch(mix, folders, real_pairs, args.batch, args.crop, rng, np_rng)
         loss = optimisation_step(model, opt, noisy, clean, sigma)
         with torch.no_grad():
             d = min(args.ema, (1 + step) / (10 + step))
@@ -272,7 +288,7 @@ def main():
             sec = (time.time() - t_step) / len(losses)
             val = validate_all(ema, val_sets)
             writer.writerow([step, f"{lr:.3e}", f"{np.mean(losses):.5f}",
-                             *(f"{val[name]:.3f}" if name in val else "" for name in VALIDATION_SETS),
+                             *(f"{val[name]:.3f}" if name in val else "" for name in set_names),
                              f"{val['score']:.3f}", f"{sec:.3f}", time.strftime("%Y-%m-%dT%H:%M:%S"), args.threads])
             log.flush()
             print(f"step {step} lr {lr:.2e} loss {np.mean(losses):.5f} "

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import torch
 from PIL import Image
 
 from degradations import RANGES, add_awgn, add_camera_noise, augment_color, crush_levels
@@ -130,6 +129,7 @@ def training_batch(mix: dict[str, float], folders, pairs, batch: int, crop: int,
                    np_rng: np.random.Generator):
     """-> noisy, clean (B, 3, crop, crop) float32 and sigma (B,) on the 0-255 scale, one noise kind per
     crop drawn from `mix`; the camera crops of a batch share regions (camera_crops)."""
+    import torch  # here, not at the top: the crop and window makers are tested without PyTorch
     kinds = rng.choices(list(mix), weights=list(mix.values()), k=batch)
     noisy = np.empty((batch, crop, crop, 3), np.float32)
     clean = np.empty_like(noisy)

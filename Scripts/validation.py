@@ -6,6 +6,10 @@ Sets under <data>/val (measured only, never trained on):
   and 50, the model given the true sigma; the set's score is the mean over images and sigmas;
 - SIDD (the 11 validation blocks) and PolyU (the first `count` pairs): real camera noise, the model
   given the blind level (as `denoise` with no --sigma).
+- DAVIS (temporal models only): windows of T consecutive frames from the first `count` sequences (two
+  windows each), seeded AWGN per frame (not clipped) at sigma 10, 30 and 50, the model given the true sigma.
+  A temporal model sees every still case as a clip that holds one frame: the frame repeated T times, as
+  the tools give it the first frame of a clip.
 Every image is cut to its centre `crop` x `crop` (when larger), so a pass costs little on 2 cores.
 PSNR is measured after rounding the output to 8 bits, as the Swift evaluator does. The checkpoint
 score is the plain mean of the set scores, so every set weighs the same.
@@ -25,6 +29,7 @@ from skipat_model import denoise_full
 
 AWGN_SETS = {"cbsd68": "CBSD68", "cq12": "CQ12", "urban12": "Urban12"}
 AWGN_SIGMAS = (15.0, 25.0, 50.0)
+VIDEO_SIGMAS = (10.0, 30.0, 50.0)
 
 
 def psnr_uint8(out: torch.Tensor, clean: np.ndarray) -> float:
@@ -66,9 +71,29 @@ def real_cases(pairs: list[tuple[Path, Path]], crop: int):
     return cases
 
 
-def validation_sets(data: Path, count: int, crop: int) -> dict[str, list]:
-    """name -> cases, for every set present under data/val."""
+def davis_cases(data: Path, count: int, crop: int, frames: int, sigmas=VIDEO_SIGMAS, seed: int = 0):
+    """(noisy (1, 3T, H, W), clean centre (H, W, 3) uint8, sigma) per window and sigma."""
+    root = data / "val" / "DAVIS"
+    sequences = sorted(p for p in root.iterdir() if p.is_dir())[:count] if root.is_dir() else []
+    gen = torch.Generator().manual_seed(seed)
+    cases = []
+    for sequence in sequences:
+        files = sorted(p for p in sequence.iterdir() if p.suffix.lower() in (".png", ".jpg"))
+        for start in (0, max(0, len(files) // 2 - frames // 2))[: 2 if len(files) >= 2 * frames else 1]:
+            window = [read_rgb(files[min(start + t, len(files) - 1)], crop) for t in range(frames)]
+            for sigma in sigmas:
+                clean = torch.cat([as_batch(im) for im in window], dim=1)
+                cases.append((clean + torch.randn(clean.shape, generator=gen) * sigma / 255.0, window[frames // 2], sigma))
+    return cases
+
+
+def validation_sets(data: Path, count: int, crop: int, frames: int = 1) -> dict[str, list]:
+    """name -> cases, for every set present under data/val (DAVIS for temporal models, frames > 1)."""
     sets = {}
+    if frames > 1:
+        davis = davis_cases(data, count, crop, frames)
+        if davis:
+            sets["davis"] = davis
     for name, folder in AWGN_SETS.items():
         files = sorted(p for p in (data / "val" / folder).glob("*") if p.suffix.lower() in (".png", ".jpg"))[:count]
         if files:
@@ -88,7 +113,9 @@ def validation_sets(data: Path, count: int, crop: int) -> dict[str, list]:
 def validate(model, cases) -> float:
     """Mean PSNR over (noisy (1, 3, H, W), clean (H, W, 3) uint8, sigma) cases, whole images."""
     model.eval()
-    scores = [psnr_uint8(denoise_full(model, noisy, sigma)[0], clean) for noisy, clean, sigma in cases]
+    frames = model.cfg.frames
+    as_clip = lambda noisy: noisy.repeat(1, frames, 1, 1) if noisy.shape[1] == 3 else noisy  # noqa: E731
+    scores = [psnr_uint8(denoise_full(model, as_clip(noisy), sigma)[0], clean) for noisy, clean, sigma in cases]
     model.train()
     return float(np.mean(scores))
 

@@ -39,8 +39,8 @@ struct ccodecs_video {
 
     int64_t frame_step;   // one nominal frame, in the input stream's time base
     int64_t frame_pts;    // timestamp of the frame last returned
-    int have_frame, any_written;
-    int64_t frames_returned;
+    int any_written;
+    int64_t frames_returned, frames_written;
     int64_t last_written_pts;
     int input_done, decoder_done, finished;
     int64_t skipped_packets;
@@ -472,7 +472,6 @@ int ccodecs_video_next(ccodecs_video *v, float *rgb, char *err, size_t errlen) {
             int64_t pts = v->decoded->best_effort_timestamp;
             if (pts == AV_NOPTS_VALUE) pts = v->frames_returned > 0 ? v->frame_pts + v->frame_step : 0;
             v->frame_pts = pts;
-            v->have_frame = 1;
             v->frames_returned++;
             ret = to_float_rgb(v, v->decoded, rgb, err, errlen);
             av_frame_unref(v->decoded);
@@ -507,16 +506,18 @@ static int encode(ccodecs_video *v, AVFrame *frame, char *err, size_t errlen) {
     return 0;
 }
 
-int ccodecs_video_write(ccodecs_video *v, const float *rgb, char *err, size_t errlen) {
-    if (!v->have_frame) return ff_set_message(err, errlen, "write without a new frame from the decoder"), OUTPUT;
-    v->have_frame = 0;
+int ccodecs_video_write(ccodecs_video *v, const float *rgb, int64_t frame_pts, char *err, size_t errlen) {
+    // A temporal model writes frame i after reading i + radius: writes may lag reads, never lead them.
+    if (v->frames_written >= v->frames_returned)
+        return ff_set_message(err, errlen, "write without a new frame from the decoder"), OUTPUT;
+    v->frames_written++;
     float_to_planes(rgb, v->rgb_out);
     int ret = av_frame_make_writable(v->encoded);  // the encoder may still hold the last one
     if (ret < 0) return ff_set_error(err, errlen, "cannot encode", ret), OUTPUT;
     sws_scale(v->to_encoder, (const uint8_t *const *)v->rgb_out->data, v->rgb_out->linesize, 0, v->height,
               v->encoded->data, v->encoded->linesize);
     // Encoders refuse repeated or backward timestamps, which damaged inputs can carry.
-    int64_t pts = v->frame_pts;
+    int64_t pts = frame_pts;
     if (v->any_written && pts <= v->last_written_pts) pts = v->last_written_pts + 1;
     v->encoded->pts = v->last_written_pts = pts;
     v->any_written = 1;
@@ -539,6 +540,7 @@ int ccodecs_video_finish(ccodecs_video *v, char *err, size_t errlen) {
 int64_t ccodecs_video_skipped_packets(const ccodecs_video *v) { return v->skipped_packets; }
 int64_t ccodecs_video_missing_frames(const ccodecs_video *v) { return v->missing_at_end; }
 int64_t ccodecs_video_frames_decoded(const ccodecs_video *v) { return v->frames_returned; }
+int64_t ccodecs_video_frame_pts(const ccodecs_video *v) { return v->frame_pts; }
 int ccodecs_video_lost_time_count(const ccodecs_video *v) { return v->lost_time_count; }
 double ccodecs_video_lost_time(const ccodecs_video *v, int index) {
     return index >= 0 && index < v->lost_time_count ? v->lost_seconds[index] : 0;

@@ -106,6 +106,10 @@ public final class VideoTranscoder {
         (0..<ccodecs_video_warning_count(handle)).map { String(cString: ccodecs_video_warning(handle, $0)) }
     }
 
+    /// The timestamp of the frame `nextFrame()` returned last, to hand to `write(_:timestamp:)` when
+    /// frames are written later than they are read.
+    public var lastFrameTimestamp: Int64 { ccodecs_video_frame_pts(handle) }
+
     /// The next frame as planar RGB (3, height, width) in [0, 1]; nil after the last one.
     public func nextFrame() throws -> PlanarImage? {
         let count = 3 * info.width * info.height
@@ -119,12 +123,19 @@ public final class VideoTranscoder {
 
     /// Encodes `frame` in place of the frame `nextFrame()` returned last, with its timestamp.
     public func write(_ frame: PlanarImage) throws {
+        try write(frame, timestamp: lastFrameTimestamp)
+    }
+
+    /// Encodes `frame` in place of the decoded frame whose `lastFrameTimestamp` was `timestamp`. Frames go
+    /// in decoding order and never ahead of `nextFrame()` (a temporal model writes frame i after reading
+    /// frame i + 2).
+    public func write(_ frame: PlanarImage, timestamp: Int64) throws {
         guard frame.width == info.width, frame.height == info.height, frame.channels == 3 else {
             throw CodecError(file: outputPath, problem: "frame is \(frame.channels)x\(frame.height)x\(frame.width), "
                              + "expected 3x\(info.height)x\(info.width)")
         }
         _ = try frame.pixels.withUnsafeBufferPointer { pixels in
-            try ffmpegCall(fileFor) { ccodecs_video_write(handle, pixels.baseAddress, $0, $1) }
+            try ffmpegCall(fileFor) { ccodecs_video_write(handle, pixels.baseAddress, timestamp, $0, $1) }
         }
     }
 

@@ -44,8 +44,8 @@ public final class Denoiser: @unchecked Sendable {
         let threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
         processor = TiledProcessor(tileSize: tileSize, overlap: overlap, threads: threads)
         workspaces = (0..<threads).map { _ in model.makeWorkspace() }
-        // Per worker: channel-last model input (T, T, 4) then output (T, T, 3).
-        staging = (0..<threads).map { _ in .allocate(capacity: tileSize * tileSize * 7) }
+        // Per worker: channel-last model input (T, T, 3F+1) then output (T, T, 3).
+        staging = (0..<threads).map { _ in .allocate(capacity: tileSize * tileSize * (model.config.inChannels + 3)) }
         symmetryMaps = (selfEnsemble ? SquareSymmetry.all : [SquareSymmetry(0)]).map { $0.sourceIndices(size: tileSize) }
     }
 
@@ -62,6 +62,9 @@ public final class Denoiser: @unchecked Sendable {
         try self.init(model: try ModelCatalog.load(weightFile: weightFile), tileSize: tileSize, overlap: overlap,
                       threads: threads, selfEnsemble: selfEnsemble)
     }
+
+    /// Frames the model looks at to restore one (1 for an image model); `denoise(window:...)` takes this many.
+    public var frames: Int { model.config.frames }
 
     deinit {
         for buffer in staging { buffer.deallocate() }
@@ -92,7 +95,7 @@ public final class Denoiser: @unchecked Sendable {
         defer { oneAtATime.unlock() }
         let colour = image.channels == 3 ? image : PlanarImage(width: image.width, height: image.height, channels: 3,
                                                                pixels: image.pixels + image.pixels + image.pixels)
-        let result = processor.run(colour, outChannels: 3, progress: progress, transform: tileTransform(sigma: sigma))
+        let result = processor.run(colour, outChannels: 3, progress: progress, transform: tileTransform(sigma: sigma, inputFrames: 1))
         guard image.channels == 1 else { return result }
         let n = image.planeCount
         return PlanarImage(width: image.width, height: image.height, channels: 1,
@@ -107,21 +110,29 @@ public final class Denoiser: @unchecked Sendable {
         }
     }
 
-    /// The model on one tile: planar (3, T, T) in, planar (3, T, T) out, through each symmetry map of the
-    /// self-ensemble, with the noise level as a fourth input plane.
-    private func tileTransform(sigma: Float) -> TiledProcessor.Transform {
+    /// The model on one tile: planar (3 * inputFrames, T, T) in, planar (3, T, T) out, through each symmetry
+    /// map of the self-ensemble, with the noise level as the last input plane. `inputFrames` is the model's
+    /// frame count, or 1 for a still, which a temporal model sees as a clip of that one frame (the frame in
+    /// every slot of its window, as at the first frame of a clip).
+    private func tileTransform(sigma: Float, inputFrames: Int) -> TiledProcessor.Transform {
         let t = processor.tileSize, plane = t * t, level = sigma / 255
+        let frames = model.config.frames, channelsIn = model.config.inChannels
+        precondition(inputFrames == 1 || inputFrames == frames, "\(inputFrames) input frames for a \(frames)-frame model")
         return { [self] worker, input, output in
-            let x = staging[worker], y = x + plane * 4
+            let x = staging[worker], y = x + plane * channelsIn
             let weight = 1 / Float(symmetryMaps.count)
             for (s, source) in symmetryMaps.enumerated() {
-                for p in 0..<plane {  // planar (3, T, T) -> channel-last (T, T, 4) with the noise-level plane
-                    let q = source[p]
-                    x[p * 4] = input[q]
-                    x[p * 4 + 1] = input[plane + q]
-                    x[p * 4 + 2] = input[2 * plane + q]
-                    x[p * 4 + 3] = level
+                // planar (3 * inputFrames, T, T) -> channel-last (T, T, 3F + 1) with the noise-level plane
+                for f in 0..<frames {
+                    let frame = input + (inputFrames == 1 ? 0 : 3 * f * plane)
+                    for p in 0..<plane {
+                        let q = source[p], pixel = x + p * channelsIn + 3 * f
+                        pixel[0] = frame[q]
+                        pixel[1] = frame[plane + q]
+                        pixel[2] = frame[2 * plane + q]
+                    }
                 }
+                for p in 0..<plane { x[p * channelsIn + channelsIn - 1] = level }
                 model.forward(x, height: t, width: t, into: y, workspace: workspaces[worker])
                 for p in 0..<plane {  // back through the same map: pixel p of the transformed tile is source[p]
                     let q = source[p]
@@ -132,6 +143,45 @@ public final class Denoiser: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// Restores the centre frame of `window`, `frames` consecutive frames of one shot (1 or 3 colour planes
+    /// each, one size, values in [0, 1]) at noise level `sigma`. Which frames make up a window at the ends
+    /// of a clip and at scene cuts is `TemporalWindow`'s business; `FrameStream` does it for a clip.
+    /// An image model takes a window of one frame and gives `denoise(window[0], ...)`.
+    public func denoise(window: [PlanarImage], sigma: Float, whiteNoise: Bool = true,
+                        progress: ((Int, Int) -> Void)? = nil) throws -> PlanarImage {
+        guard window.count == frames else {
+            throw DenoiserError("window of \(window.count) frame(s)", "this model restores the centre of \(frames)")
+        }
+        let centre = window[frames / 2]
+        if frames == 1 { return try denoise(centre, sigma: sigma, whiteNoise: whiteNoise, progress: progress) }
+        guard window.allSatisfy({ $0.width == centre.width && $0.height == centre.height && $0.channels == centre.channels }) else {
+            throw DenoiserError("window", "its frames differ in size or planes")
+        }
+        guard centre.channels == 1 || centre.channels == 3 else {
+            throw DenoiserError("frame", "has \(centre.channels) planes; the denoiser takes 1 (gray) or 3 (RGB)")
+        }
+        try Self.check(width: centre.width, height: centre.height, sigma: sigma)
+        let colour = centre.channels == 3 ? window : window.map {
+            PlanarImage(width: $0.width, height: $0.height, channels: 3, pixels: $0.pixels + $0.pixels + $0.pixels)
+        }
+        var result: PlanarImage
+        do {
+            oneAtATime.lock()
+            defer { oneAtATime.unlock() }
+            result = processor.run(stack: colour, outChannels: 3, progress: progress,
+                                   transform: tileTransform(sigma: sigma, inputFrames: frames))
+        }
+        if centre.channels == 1 {
+            let n = centre.planeCount
+            result = PlanarImage(width: centre.width, height: centre.height, channels: 1,
+                                 pixels: (0..<n).map { (result.pixels[$0] + result.pixels[n + $0] + result.pixels[2 * n + $0]) / 3 })
+        }
+        if whiteNoise, sigma > 0, ClippedNoiseCorrection.isClipped(centre) {
+            ClippedNoiseCorrection(sigma255: sigma).apply(to: &result)
+        }
+        return result
     }
 
     /// Denoises the colour samples of a decoded file in place (alpha untouched), a row of tiles at a
@@ -150,7 +200,8 @@ public final class Denoiser: @unchecked Sendable {
         image.samples = []  // the bands own the only copy while they work (no copy-on-write of a large array)
         var (source, sink) = (bands, bands)
         defer { image = bands.image }
-        try processor.runBanded(&source, into: &sink, outChannels: 3, progress: progress, transform: tileTransform(sigma: sigma))
+        try processor.runBanded(&source, into: &sink, outChannels: 3, progress: progress,
+                                transform: tileTransform(sigma: sigma, inputFrames: 1))
     }
 
     /// `denoise(_: inout StoredImage, ...)` for samples that stream: `readRows(n)` returns the next n rows
@@ -167,7 +218,8 @@ public final class Denoiser: @unchecked Sendable {
         let bands = StreamedSampleBands(width: width, height: height, layout: layout, correction: correction,
                                         readRows: readRows, writeRows: writeRows)
         var (source, sink) = (bands, bands)
-        try processor.runBanded(&source, into: &sink, outChannels: 3, progress: progress, transform: tileTransform(sigma: sigma))
+        try processor.runBanded(&source, into: &sink, outChannels: 3, progress: progress,
+                                transform: tileTransform(sigma: sigma, inputFrames: 1))
     }
 
     /// The sigma to denoise `image` at: `given` when the caller knows it, else the blind level measured on

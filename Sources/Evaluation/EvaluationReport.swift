@@ -92,6 +92,8 @@ public struct EvaluationRun: Codable, Sendable, Equatable {
     public var megapixelsPerSecond: Double
     /// Video only: frames per second of denoising time.
     public var framesPerSecond: Double?
+    /// Video only: the mean of the sequences' flicker (8-bit levels).
+    public var flicker: Double?
     public var items: [EvaluationItem]
 
     /// A run over `items`, means computed from them.
@@ -104,10 +106,11 @@ public struct EvaluationRun: Codable, Sendable, Equatable {
         megapixelsPerSecond = seconds > 0 ? items.reduce(0) { $0 + $1.megapixels } / seconds : 0
         let frames = items.reduce(0) { $0 + ($1.frames?.count ?? 0) }
         framesPerSecond = items.contains { $0.frames != nil } ? (seconds > 0 ? Double(frames) / seconds : 0) : nil
+        flicker = mean(items.compactMap(\.flicker))
     }
 
     enum CodingKeys: String, CodingKey {
-        case sigma, psnr, ssim, items
+        case sigma, psnr, ssim, items, flicker
         case megapixelsPerSecond = "megapixels_per_second", framesPerSecond = "frames_per_second"
     }
 
@@ -118,6 +121,7 @@ public struct EvaluationRun: Codable, Sendable, Equatable {
         try c.encode(ssim, forKey: .ssim)
         try c.encode(megapixelsPerSecond, forKey: .megapixelsPerSecond)
         try c.encodeIfPresent(framesPerSecond, forKey: .framesPerSecond)
+        try c.encodeIfPresent(flicker, forKey: .flicker)
         try c.encode(items, forKey: .items)
     }
 }
@@ -135,6 +139,8 @@ public struct EvaluationItem: Codable, Sendable, Equatable {
     public var sigmaEstimate: Double?
     /// Video sequences: the frames whose mean this item is.
     public var frames: [FrameScore]?
+    /// Video sequences: the mean flicker of the frames after the first (8-bit levels).
+    public var flicker: Double?
 
     public init(name: String, psnr: Double, ssim: Double?, seconds: Double, megapixels: Double,
                 sigmaEstimate: Double? = nil, frames: [FrameScore]? = nil) {
@@ -146,10 +152,11 @@ public struct EvaluationItem: Codable, Sendable, Equatable {
     public init(sequence name: String, frames: [FrameScore], megapixels: Double) {
         self.init(name: name, psnr: mean(frames.map(\.psnr)) ?? .nan, ssim: mean(frames.compactMap(\.ssim)),
                   seconds: frames.reduce(0) { $0 + $1.seconds }, megapixels: megapixels, frames: frames)
+        flicker = mean(frames.compactMap(\.flicker))
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, psnr, ssim, seconds, megapixels, frames
+        case name, psnr, ssim, seconds, megapixels, frames, flicker
         case sigmaEstimate = "sigma_estimate"
     }
 
@@ -162,6 +169,7 @@ public struct EvaluationItem: Codable, Sendable, Equatable {
         try c.encode(megapixels, forKey: .megapixels)
         try c.encodeIfPresent(sigmaEstimate, forKey: .sigmaEstimate)
         try c.encodeIfPresent(frames, forKey: .frames)
+        try c.encodeIfPresent(flicker, forKey: .flicker)
     }
 }
 
@@ -171,9 +179,11 @@ public struct FrameScore: Codable, Sendable, Equatable {
     public var psnr: Double
     public var ssim: Double?
     public var seconds: Double
+    /// `flicker` against the previous frame (Metrics); nil for a sequence's first frame.
+    public var flicker: Double?
 
-    public init(name: String, psnr: Double, ssim: Double?, seconds: Double) {
-        (self.name, self.psnr, self.ssim, self.seconds) = (name, psnr, ssim, seconds)
+    public init(name: String, psnr: Double, ssim: Double?, seconds: Double, flicker: Double? = nil) {
+        (self.name, self.psnr, self.ssim, self.seconds, self.flicker) = (name, psnr, ssim, seconds, flicker)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -182,9 +192,10 @@ public struct FrameScore: Codable, Sendable, Equatable {
         try c.encode(psnr, forKey: .psnr)
         try c.encode(ssim, forKey: .ssim)
         try c.encode(seconds, forKey: .seconds)
+        try c.encodeIfPresent(flicker, forKey: .flicker)
     }
 
-    enum CodingKeys: String, CodingKey { case name, psnr, ssim, seconds }
+    enum CodingKeys: String, CodingKey { case name, psnr, ssim, seconds, flicker }
 }
 
 /// Arithmetic mean; nil for no values.

@@ -12,21 +12,28 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var phiKernel: Int      // Phi depthwise kernel side
     public var phiBlocks: [Int]    // block indices (in every stage) whose attention is replaced by Phi
     public var shiftOrder: ShiftOrder  // which attention blocks use shifted windows
-    public var inChannels: Int     // noisy RGB + noise-level plane = 4
+    public var inChannels: Int     // 3 * frames (noisy RGB of each frame) + noise-level plane
     public var outChannels: Int    // 3
+    /// Temporal models: consecutive noisy frames in, the centre one restored (1: an image model).
+    public var frames: Int
+    /// Channels of the temporal fusion branch (all frames -> 3x3 conv -> LeakyReLU -> 3x3 conv to `channels`,
+    /// added to the input projection, which sees every frame too); 0 for an image model.
+    public var fusionWidth: Int
 
     enum CodingKeys: String, CodingKey {
         case channels = "width", levels, depth, window
         case mlpRatio = "mlp_ratio", phiRatio = "phi_ratio", phiKernel = "phi_kernel", phiBlocks = "phi_blocks"
         case shiftOrder = "shift_order", inChannels = "in_channels", outChannels = "out_channels"
+        case frames, fusionWidth = "fusion_width"
     }
 
     public init(channels: Int, levels: Int, depth: Int, window: Int, mlpRatio: Int = 4, phiRatio: Int = 2,
-                phiKernel: Int = 5, phiBlocks: [Int], shiftOrder: ShiftOrder = .block, inChannels: Int = 4,
-                outChannels: Int = 3) {
+                phiKernel: Int = 5, phiBlocks: [Int], shiftOrder: ShiftOrder = .block, inChannels: Int? = nil,
+                outChannels: Int = 3, frames: Int = 1, fusionWidth: Int = 0) {
         (self.channels, self.levels, self.depth, self.window) = (channels, levels, depth, window)
         (self.mlpRatio, self.phiRatio, self.phiKernel, self.phiBlocks) = (mlpRatio, phiRatio, phiKernel, phiBlocks)
-        (self.shiftOrder, self.inChannels, self.outChannels) = (shiftOrder, inChannels, outChannels)
+        (self.shiftOrder, self.inChannels, self.outChannels) = (shiftOrder, inChannels ?? 3 * frames + 1, outChannels)
+        (self.frames, self.fusionWidth) = (frames, fusionWidth)
     }
 
     public init(from decoder: Decoder) throws {
@@ -38,8 +45,14 @@ public struct ModelConfig: Codable, Sendable, Equatable {
                       // Files written before the field existed all used the per-block rule.
                       shiftOrder: c.decodeIfPresent(ShiftOrder.self, forKey: .shiftOrder) ?? .block,
                       inChannels: c.decode(Int.self, forKey: .inChannels),
-                      outChannels: c.decode(Int.self, forKey: .outChannels))
+                      outChannels: c.decode(Int.self, forKey: .outChannels),
+                      // Image-model files from before temporal models lack both.
+                      frames: c.decodeIfPresent(Int.self, forKey: .frames) ?? 1,
+                      fusionWidth: c.decodeIfPresent(Int.self, forKey: .fusionWidth) ?? 0)
     }
+
+    /// Index of the frame a temporal model restores (the middle of its window); 0 for an image model.
+    public var centreFrame: Int { frames / 2 }
 
     /// Which attention blocks use shifted windows (Swin-style, by half a window).
     public enum ShiftOrder: String, Codable, Sendable {
@@ -80,6 +93,8 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         public static let depth = 1...16
         public static let window = 1...64
         public static let ratio = 1...16           // mlp_ratio and phi_ratio
+        public static let frames = 1...15
+        public static let fusionWidth = 0...256
         public static let bottleneckChannels = 4096 // channels << levels
         /// Multiply-accumulates per pixel: 60x the `quality` preset (163 k).
         public static let macsPerPixel = 10_000_000.0
@@ -93,11 +108,18 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         if let problem = outside("width", channels, Limits.channels) ?? outside("levels", levels, Limits.levels)
             ?? outside("depth", depth, Limits.depth) ?? outside("window", window, Limits.window)
             ?? outside("mlp_ratio", mlpRatio, Limits.ratio) ?? outside("phi_ratio", phiRatio, Limits.ratio)
-            ?? outside("phi_kernel", phiKernel, 1...DepthwiseConv.maxKernel) {
+            ?? outside("phi_kernel", phiKernel, 1...DepthwiseConv.maxKernel) ?? outside("frames", frames, Limits.frames)
+            ?? outside("fusion_width", fusionWidth, Limits.fusionWidth) {
             return problem
         }
         if phiKernel % 2 == 0 { return "phi_kernel \(phiKernel) is even (must be odd)" }
-        if inChannels != 4 || outChannels != 3 { return "expects 4 input and 3 output channels" }
+        if frames % 2 == 0 { return "frames \(frames) is even (the restored frame is the middle one)" }
+        if inChannels != 3 * frames + 1 || outChannels != 3 {
+            return "expects \(3 * frames + 1) input channels (RGB of \(frames) frame(s) and the noise level) and 3 output channels"
+        }
+        if (frames > 1) != (fusionWidth > 0) {
+            return "fusion_width \(fusionWidth) with \(frames) frame(s): a temporal model needs a fusion branch, an image model none"
+        }
         if channels << levels > Limits.bottleneckChannels {
             return "width \(channels) << levels \(levels) = \(channels << levels) channels, above \(Limits.bottleneckChannels)"
         }

@@ -12,6 +12,7 @@ extension ModelConfig {
         }
         let c = channels, n = levels
         var total = Double(9 * inChannels * c + 9 * 2 * c * outChannels)
+        if frames > 1 { total += Double(9 * inChannels * fusionWidth + 9 * fusionWidth * c) }
         for i in 0..<n {
             let share = 1 / Double(1 << (2 * i))
             for j in 0..<depth { total += block(c << i, share, j) + block(2 * c << i, share, j) }

@@ -10,7 +10,8 @@ public typealias ForwardTrace = (_ name: String, _ values: UnsafePointer<Float>,
 public final class SkipatDenoiser: Sendable {
     public let config: ModelConfig
     public let metadata: [String: String]
-    let inputProjection: Conv2d                 // (C, 3, 3, 4)
+    let inputProjection: Conv2d                 // (C, 3, 3, 3T+1): every frame's RGB + the noise level
+    let fusion: (input: Conv2d, output: Conv2d)?  // temporal models: (F, 3, 3, 3T+1), (C, 3, 3, F)
     let encoders: [Stage]                       // level i at width C*2^i
     let downsamples: [Conv2d]                   // (C*2^(i+1), 4, 4, C*2^i), stride 2
     let bottleneck: Stage                       // width C*2^L
@@ -29,6 +30,15 @@ public final class SkipatDenoiser: Sendable {
         metadata = weights.metadata
         inputProjection = Conv2d(weight: try r("input_proj.weight", c, 3, 3, cfg.inChannels),
                                  bias: try r("input_proj.bias", c), stride: 1, padding: 1)
+        if cfg.frames > 1 {
+            let f = cfg.fusionWidth
+            fusion = (Conv2d(weight: try r("fusion_in.weight", f, 3, 3, cfg.inChannels), bias: try r("fusion_in.bias", f),
+                             stride: 1, padding: 1),
+                      Conv2d(weight: try r("fusion_out.weight", c, 3, 3, f), bias: try r("fusion_out.bias", c),
+                             stride: 1, padding: 1))
+        } else {
+            fusion = nil
+        }
         encoders = try (0..<levels).map { try Stage(&r, name: "encoders.\($0)", position: $0, width: c << $0, heads: 1 << $0, config: cfg) }
         downsamples = try (0..<levels).map { i in
             Conv2d(weight: try r("downs.\(i).weight", c << (i + 1), 4, 4, c << i), bias: try r("downs.\(i).bias", c << (i + 1)),
@@ -48,7 +58,8 @@ public final class SkipatDenoiser: Sendable {
     /// A workspace sized for this model (slots grow on first use).
     public func makeWorkspace() -> Workspace { Workspace(slots: Slot.count(levels: config.levels)) }
 
-    /// One tile: input (h, w, 4) = noisy RGB in [0,1] and sigma/255, channel-last -> output (h, w, 3).
+    /// One tile: input (h, w, 3T+1) = the noisy RGB of T frames in [0,1] (frame t in channels 3t..3t+2) and
+    /// sigma/255, channel-last -> output (h, w, 3), the centre frame restored (T = 1: an image model, (h, w, 4)).
     /// h and w must be positive multiples of `config.sizeMultiple`.
     public func forward(_ input: UnsafePointer<Float>, height: Int, width: Int, into output: UnsafeMutablePointer<Float>,
                         workspace: Workspace, trace: ForwardTrace? = nil) {
@@ -60,11 +71,24 @@ public final class SkipatDenoiser: Sendable {
         }
         func columns(_ count: Int) -> UnsafeMutablePointer<Float> { workspace.buffer(Slot.columns.rawValue, count: count) }
 
-        // Encoder: each level runs in place in its skip buffer; its downsample feeds the next level.
+        // Input: input_proj over every frame and the noise level, plus (temporal models) the fusion branch;
+        // then LeakyReLU.
+        let pixels = height * width, channelsIn = config.inChannels, centre = 3 * config.centreFrame
         var current = skip(0)
         inputProjection(input, height: height, width: width, into: current,
                         scratch: columns(inputProjection.scratchCount(height: height, width: width)))
-        leakyReLU(current, count: height * width * c, slope: 0.2)
+        if let fusion {
+            let hidden = workspace.buffer(Slot.fusion.rawValue, count: pixels * fusion.input.outChannels)
+            fusion.input(input, height: height, width: width, into: hidden,
+                         scratch: columns(fusion.input.scratchCount(height: height, width: width)))
+            leakyReLU(hidden, count: pixels * fusion.input.outChannels, slope: 0.2)
+            trace?("fusion_in", hidden, [height, width, fusion.input.outChannels])
+            let fused = workspace.buffer(Slot.upsampled.rawValue, count: pixels * c)  // free until the decoder
+            fusion.output(hidden, height: height, width: width, into: fused,
+                          scratch: columns(fusion.output.scratchCount(height: height, width: width)))
+            for i in 0..<(pixels * c) { current[i] += fused[i] }
+        }
+        leakyReLU(current, count: pixels * c, slope: 0.2)
         trace?("input_proj", current, [height, width, c])
         for level in 0..<levels {
             let (h, w) = size(level)
@@ -87,12 +111,12 @@ public final class SkipatDenoiser: Sendable {
             decoders[level](current, height: h, width: w, workspace, trace: trace)
         }
 
-        // Output projection plus the global residual (the noisy RGB).
+        // Output projection plus the global residual (the noisy RGB of the centre frame).
         outputProjection(current, height: height, width: width, into: output,
                          scratch: columns(outputProjection.scratchCount(height: height, width: width)))
-        let channelsIn = config.inChannels, channelsOut = config.outChannels
-        for p in 0..<(height * width) {
-            for ch in 0..<channelsOut { output[p * channelsOut + ch] += input[p * channelsIn + ch] }
+        let channelsOut = config.outChannels
+        for p in 0..<pixels {
+            for ch in 0..<channelsOut { output[p * channelsOut + ch] += input[p * channelsIn + centre + ch] }
         }
         trace?("output", output, [height, width, channelsOut])
     }

@@ -9,6 +9,7 @@ enum Slot: Int {
     case columns    // im2col and transposed-conv scratch
     case upsampled  // (n, w) transposed conv output before the concatenation
     case small      // attention core and ECA scratch
+    case fusion     // (h*w, F) temporal models: the fusion branch's hidden activation
     case skip       // first of `levels` skip buffers
 
     static func count(levels: Int) -> Int { skip.rawValue + levels }

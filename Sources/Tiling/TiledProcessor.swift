@@ -26,18 +26,34 @@ public struct TiledProcessor: Sendable {
     /// `progress(done, total)` is called on the calling thread after each batch.
     public func run(_ image: PlanarImage, outChannels: Int, progress: ((Int, Int) -> Void)? = nil,
                     transform: Transform) -> PlanarImage {
-        let plan = TilePlan(width: image.width, height: image.height, tileSize: tileSize, overlap: overlap)
+        run(stack: [image], outChannels: outChannels, progress: progress, transform: transform)
+    }
+
+    /// `run` over a stack of images of one size (the frames of a temporal window): each tile's input holds
+    /// the planes of every image in stack order, (sum of channels, T, T), without copying the stack into
+    /// one image.
+    public func run(stack: [PlanarImage], outChannels: Int, progress: ((Int, Int) -> Void)? = nil,
+                    transform: Transform) -> PlanarImage {
+        let first = stack[0]
+        precondition(stack.allSatisfy { $0.width == first.width && $0.height == first.height }, "stacked images differ in size")
+        let plan = TilePlan(width: first.width, height: first.height, tileSize: tileSize, overlap: overlap)
         let window = BlendWindow(size: tileSize, overlap: overlap)
-        let t = tileSize, inSize = image.channels * t * t, outSize = outChannels * t * t
-        var accumulator = PlanarImage(width: image.width, height: image.height, channels: outChannels)
-        var weightSum = [Float](repeating: 0, count: image.planeCount)
+        let t = tileSize, inSize = stack.reduce(0) { $0 + $1.channels } * t * t, outSize = outChannels * t * t
+        var accumulator = PlanarImage(width: first.width, height: first.height, channels: outChannels)
+        var weightSum = [Float](repeating: 0, count: first.planeCount)
         let inputs = UnsafeMutablePointer<Float>.allocate(capacity: batchSize * inSize)
         let outputs = UnsafeMutablePointer<Float>.allocate(capacity: batchSize * outSize)
         defer { inputs.deallocate(); outputs.deallocate() }
 
         for batchStart in stride(from: 0, to: plan.count, by: batchSize) {
             let batch = min(batchSize, plan.count - batchStart)
-            for b in 0..<batch { extractTile(image, plan.origin(batchStart + b), into: inputs + b * inSize) }
+            for b in 0..<batch {
+                var tile = inputs + b * inSize
+                for image in stack {
+                    extractTile(image, plan.origin(batchStart + b), into: tile)
+                    tile += image.channels * t * t
+                }
+            }
             let next = WorkCounter()
             let (inputsAddress, outputsAddress) = (UInt(bitPattern: inputs), UInt(bitPattern: outputs))
             DispatchQueue.concurrentPerform(iterations: min(threads, batch)) { worker in
@@ -53,7 +69,7 @@ public struct TiledProcessor: Sendable {
             }
             progress?(batchStart + batch, plan.count)
         }
-        let n = image.planeCount
+        let n = first.planeCount
         for c in 0..<outChannels {
             for p in 0..<n { accumulator.pixels[c * n + p] /= weightSum[p] }
         }

@@ -13,7 +13,7 @@ struct PipelineBench: ParsableCommand {
         commandName: "pipeline",
         abstract: "For each preset, in a fresh process each (so peak RSS is per preset): image and video benchmarks.")
 
-    @Option var models = "quality,quality-baseline,fast"
+    @Option var models = "quality,quality-baseline,fast,video,video-fast"
     @Option var width = 6000
     @Option var height = 4000
     @Flag(help: "Time FFDNet (PyTorch) after each image run and print the ratio (needs python3 with torch).")

@@ -9,18 +9,32 @@ import SkipatModel
 import Tiling
 
 struct VideoBench: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "video", abstract: "Frames per second of the denoiser at 854x480.")
+    static let configuration = CommandConfiguration(
+        commandName: "video",
+        abstract: "Frames per second at 854x480, as denoise-video runs a clip (frame ring, scene-cut detection).",
+        discussion: "With several models (--model video,quality), each is timed in turn in this one run and its "
+            + "speed printed as a ratio to the first, so the ratios share the machine's state.")
 
-    @Option var model = "fast"
+    @Option(help: "Model(s), comma-separated: presets or weight files.") var model = "fast"
     @Option var frames = 6
     @Option var threads: Int?
 
     func run() throws {
         let frame = syntheticNoisyImage(width: 854, height: 480, sigma: 25)
-        let denoiser = try Denoiser(model: try ModelCatalog.load(model), threads: threads)
-        _ = try denoiser.denoise(frame, sigma: 25)  // warm-up
-        let t = try seconds { for _ in 0..<frames { _ = try denoiser.denoise(frame, sigma: 25) } }
-        print(String(format: "video %@ 854x480: %.2f frames/s (denoising only), peak RSS %.0f MB",
-                     model, Double(frames) / t, peakRSSMegabytes()))
+        var first: Double?
+        for name in model.split(separator: ",").map(String.init) {
+            let denoiser = try Denoiser(model: try ModelCatalog.load(name), threads: threads)
+            let stream = { FrameStream<Int>(frames: denoiser.frames) { try denoiser.denoise(window: $0, sigma: 25) } }
+            func clip(_ count: Int) throws {
+                let s = stream()
+                for i in 0..<count { _ = try s.push(frame, payload: i) }
+                _ = try s.finish()
+            }
+            try clip(1)  // warm-up
+            let fps = Double(frames) / (try seconds { try clip(frames) })
+            first = first ?? fps
+            print(String(format: "video %@ 854x480: %.2f frames/s (denoising only, %d-frame window), %.2fx the first, peak RSS %.0f MB",
+                         name, fps, denoiser.frames, fps / first!, peakRSSMegabytes()))
+        }
     }
 }

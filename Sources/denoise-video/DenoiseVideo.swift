@@ -9,11 +9,15 @@ struct DenoiseVideo: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "denoise-video",
         abstract: "Denoise every frame of a video; same size, frame rate, timestamps, bit depth and colour tags; audio, subtitles and data copied.",
-        discussion: "Default output: <name>.denoised.<ext> beside the input. Uses the fast preset unless --model says otherwise.",
+        discussion: """
+            Default output: <name>.denoised.<ext> beside the input. Uses the temporal preset `video` (each frame \
+            restored from it and its two neighbours on each side, never across a scene cut) unless --model says \
+            otherwise: video-fast for speed, or any image preset frame by frame.
+            """,
         version: ToolVersion.text)
 
     /// The model without --model.
-    static let defaultPreset = "fast"
+    static let defaultPreset = "video"
 
     @Argument(help: "Input video (anything FFmpeg reads).")
     var input: String
@@ -66,19 +70,32 @@ struct DenoiseVideo: ParsableCommand {
             encoding = "\(transcoder.info.encoder), \(transcoder.info.outputBitDepth)-bit"
             var sigma = options.sigma
             var whiteNoise = true
-            while let frame = try transcoder.nextFrame() {
-                if sigma == nil {  // blind: the noise of a clip is taken as stationary, estimated once
-                    let (level, measured) = denoiser.sigma(for: frame, given: nil)
-                    sigma = level
-                    whiteNoise = measured?.isWhite ?? true
-                    if let measured { options.reportBlindLevel(measured, defaultPreset: Self.defaultPreset) }
-                    denoiser = try models.denoiser(for: measured)
+            var stream: FrameStream<Int64>?
+            func write(_ outputs: [FrameStream<Int64>.Output]) throws {
+                for output in outputs {
+                    try transcoder.write(output.frame, timestamp: output.payload)
+                    progress.frameDone()
                 }
-                try transcoder.write(try denoiser.denoise(frame, sigma: sigma!, whiteNoise: whiteNoise))
-                progress.frameDone()
+            }
+            while let frame = try transcoder.nextFrame() {
+                if stream == nil {
+                    if sigma == nil {  // blind: the noise of a clip is taken as stationary, estimated once
+                        let (level, measured) = denoiser.sigma(for: frame, given: nil)
+                        sigma = level
+                        whiteNoise = measured?.isWhite ?? true
+                        if let measured { options.reportBlindLevel(measured, defaultPreset: Self.defaultPreset) }
+                        denoiser = try models.denoiser(for: measured)
+                    }
+                    // A ring of the model's window of frames: frame i is written once i + 2 is read.
+                    stream = FrameStream(frames: denoiser.frames) { [denoiser, sigma, whiteNoise] window in
+                        try denoiser.denoise(window: window, sigma: sigma!, whiteNoise: whiteNoise)
+                    }
+                }
+                try write(try stream!.push(frame, payload: transcoder.lastFrameTimestamp))
                 // Without --keep-going a damaged input stops the run at once: no output, non-zero exit.
                 if !keepGoing, !transcoder.loss.isEmpty { throw Self.lossError(input, transcoder.loss) }
             }
+            if let stream { try write(try stream.finish()) }
             let finalLoss = transcoder.loss
             if finalLoss.framesDecoded == 0 {
                 throw ToolError(input, "no decodable video frames" + (finalLoss.isEmpty ? "" : " (\(finalLoss))"))

@@ -28,6 +28,26 @@ import Testing
         #expect(result.stderr.contains("50/50 frames"), "plain progress lines when stderr is not a terminal")
     }
 
+    /// A temporal model (the three-frame parity fixture) writes each frame two reads late through a ring
+    /// of frames: every frame still comes out once, at its own time, for clips longer and shorter than
+    /// its window (1 and 2 frames).
+    @Test(arguments: ["sample", "frames-1.mp4", "frames-2.mp4"])
+    func temporalModelKeepsEveryFrameAtItsTime(clip name: String) throws {
+        let folder = try ToolRunner.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = name == "sample" ? ToolRunner.sample("noisy-clip.mp4")
+            : ToolRunner.repo.appendingPathComponent("Tests/CodecTests/Fixtures/\(name)").path
+        let destination = folder.appendingPathComponent("out.mp4").path
+        let temporal = ToolRunner.repo.appendingPathComponent("Tests/SkipatModelTests/Fixtures/tiny-temporal.safetensors").path
+        let result = try ToolRunner.run("denoise-video", [input, "-o", destination, "--sigma", "20", "--model", temporal])
+        #expect(result.status == 0, "\(result.stderr)")
+        let before = try probeMedia(path: input), after = try probeMedia(path: destination)
+        let (a, b) = (try #require(before.video), try #require(after.video))
+        #expect(b.packetTimes == a.packetTimes)
+        #expect(a.width == b.width && a.height == b.height)
+        #expect(result.stderr.contains("\(a.packetTimes.count)/\(a.packetTimes.count) frames"))
+    }
+
     @Test func tenBitHDRClipStaysTenBitWithItsTagsAndSubtitlesStay() throws {
         let folder = try ToolRunner.folder()
         defer { try? FileManager.default.removeItem(at: folder) }

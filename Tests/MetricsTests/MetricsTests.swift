@@ -66,3 +66,18 @@ import Testing
         #expect(abs(y.pixels[0] - 235.0 / 255) <= 1e-6)  // white is Y = 235 in BT.601 studio range
     }
 }
+
+@Suite struct FlickerTests {
+    /// Hand-computed: the output rises by 2 levels where the clean frame rises by 1, stays put elsewhere.
+    @Test func flickerIsTheMeanChangeError() {
+        func image(_ levels: [Float]) -> PlanarImage {
+            PlanarImage(width: 2, height: 1, channels: 1, pixels: levels.map { $0 / 255 })
+        }
+        let value = flicker(previousOutput: image([10, 20]), output: image([12, 20]),
+                            previousClean: image([10, 20]), clean: image([11, 20]))
+        let tolerance = 1e-4  // levels: the inputs are float32 values of level / 255
+        #expect(abs(value - 0.5) < tolerance)  // (|2 - 1| + |0 - 0|) / 2, in 8-bit levels
+        #expect(flicker(previousOutput: image([5, 9]), output: image([8, 9]), previousClean: image([0, 0]),
+                        clean: image([3, 0])) < tolerance, "changes that follow the clean clip do not flicker")
+    }
+}

@@ -10,11 +10,11 @@ import Testing
     /// End-to-end floor: PSNR of the Swift output against PyTorch's, data range 1.
     static let outputPSNRFloor = 80.0
 
-    @Test(arguments: ["tiny-skipat", "tiny-baseline", "tiny-skipat-shifted"], [32, 16])
+    @Test(arguments: ["tiny-skipat", "tiny-baseline", "tiny-skipat-shifted", "tiny-temporal"], [32, 16])
     func activationsMatchPyTorch(model name: String, size: Int) throws {
         let model = try SkipatDenoiser(weights: try Fixtures.weights(name))
         let expected = try Fixtures.archive("\(name).\(size).activations")
-        let input = try expected.tensor("input", shape: [size, size, 4])
+        let input = try expected.tensor("input", shape: [size, size, model.config.inChannels])
         var output = [Float](repeating: 0, count: size * size * 3)
         var seen: [String] = []
         let workspace = model.makeWorkspace()
@@ -133,5 +133,33 @@ enum Fixtures {
         #expect(abs(quality.macsPerPixel / 1000 - 163.0) < 0.05)
         #expect(abs(baseline.macsPerPixel / 1000 - 202.7) < 0.05)
         #expect(abs(fast.macsPerPixel / 1000 - 28.5) < 0.05)
+    }
+
+    /// The temporal presets: 173.9 (video) and 36.3 (video-fast) kMAC per pixel in the same printout.
+    @Test func temporalMacsMatchThePythonCount() {
+        let video = ModelConfig(channels: 16, levels: 3, depth: 2, window: 16, phiBlocks: [1], frames: 5, fusionWidth: 32)
+        let videoFast = ModelConfig(channels: 8, levels: 2, depth: 2, window: 8, phiBlocks: [1], frames: 5, fusionWidth: 32)
+        #expect(video.inChannels == 16 && video.centreFrame == 2)
+        #expect(abs(video.macsPerPixel / 1000 - 173.9) < 0.05)
+        #expect(abs(videoFast.macsPerPixel / 1000 - 36.3) < 0.05)
+    }
+}
+
+@Suite struct TemporalConfigTests {
+    @Test func windowsMustBeOddWithAFusionBranchAndMatchingInputs() {
+        let good = ModelConfig(channels: 8, levels: 2, depth: 2, window: 8, phiBlocks: [1], frames: 3, fusionWidth: 16)
+        #expect(good.problem == nil)
+        var even = good
+        (even.frames, even.inChannels) = (4, 13)
+        #expect(even.problem?.contains("even") == true)
+        var noFusion = good
+        noFusion.fusionWidth = 0
+        #expect(noFusion.problem?.contains("fusion_width") == true)
+        var wrongInputs = good
+        wrongInputs.inChannels = 4
+        #expect(wrongInputs.problem?.contains("10 input channels") == true)
+        var imageWithFusion = ModelConfig(channels: 8, levels: 2, depth: 2, window: 8, phiBlocks: [1])
+        imageWithFusion.fusionWidth = 8
+        #expect(imageWithFusion.problem?.contains("fusion_width") == true)
     }
 }

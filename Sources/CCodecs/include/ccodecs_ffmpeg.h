@@ -48,8 +48,11 @@ int ccodecs_video_open(const char *input, const char *output, int codec, int crf
                        ccodecs_video **out, ccodecs_video_info *info, char *err, size_t errlen);
 // Fills rgb (3 planes R, G, B of width*height floats in [0,1]); returns 1 for a frame, 0 at the end.
 int ccodecs_video_next(ccodecs_video *video, float *rgb, char *err, size_t errlen);
-// Encodes rgb (same layout) with the timestamp of the frame the last ccodecs_video_next returned.
-int ccodecs_video_write(ccodecs_video *video, const float *rgb, char *err, size_t errlen);
+// Timestamp (stream time base) of the frame the last ccodecs_video_next returned.
+int64_t ccodecs_video_frame_pts(const ccodecs_video *video);
+// Encodes rgb (same layout) with the timestamp frame_pts (a value ccodecs_video_frame_pts gave): frames are
+// written in decoding order, at most as many as were decoded (a temporal model's writes lag its reads).
+int ccodecs_video_write(ccodecs_video *video, const float *rgb, int64_t frame_pts, char *err, size_t errlen);
 // Copies the remaining packets of the copied streams, flushes the encoder and writes the trailer.
 int ccodecs_video_finish(ccodecs_video *video, char *err, size_t errlen);
 int64_t ccodecs_video_skipped_packets(const ccodecs_video *video);

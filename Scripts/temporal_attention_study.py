@@ -1,0 +1,108 @@
+"""How alike are the attention outputs of consecutive video frames, and what would reusing them cost?
+(docs/design.md, section 9: temporal SKIPAT.)
+
+    python3 Scripts/temporal_attention_study.py --model Sources/DenoiseModels/Weights/video.safetensors
+
+For DAVIS frames with seeded AWGN (sigma 30), the model restores frame t and then frame t+1 of each
+sequence (centre crops of --crop pixels). For every window-attention block it prints
+- the mean cosine similarity of each attention window's output (the tokens of one window, flattened)
+  between the two frames, and the share of windows whose relative change ||z1 - z0|| / ||z0|| is below
+  0.1 and 0.3;
+- the PSNR of frame t+1 when that block reuses frame t's attention output everywhere (SKIPAT across
+  time with the identity as Phi, the cheapest approximation), against computing it.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+
+import numpy as np
+import torch
+
+import skipat_model
+from export import load_engine_weights
+from validation import as_batch, psnr_uint8, read_rgb
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def window_input(files, t: int, frames: int, crop: int, sigma: float, gen) -> tuple[torch.Tensor, np.ndarray]:
+    """(1, 3T, H, W) noisy window centred on frame t (clamped to the sequence), clean centre (H, W, 3)."""
+    idx = [min(max(t + d, 0), len(files) - 1) for d in range(-(frames // 2), frames // 2 + 1)]
+    clean = [read_rgb(files[i], crop) for i in idx]
+    noisy = torch.cat([as_batch(c) + torch.randn(as_batch(c).shape, generator=gen) * sigma / 255 for c in clean], 1)
+    return noisy, clean[frames // 2]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", type=Path, required=True)
+    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--sequences", type=int, default=5)
+    ap.add_argument("--crop", type=int, default=256)
+    ap.add_argument("--sigma", type=float, default=30.0)
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    model = load_engine_weights(args.model).eval()
+    frames = model.cfg.frames
+    blocks = [(name, m) for name, m in model.named_modules() if isinstance(m, skipat_model.WindowAttention)]
+
+    captured: dict[str, torch.Tensor] = {}
+    replay: dict[str, torch.Tensor] = {}
+    originals = {}
+    for name, module in blocks:
+        originals[name] = module.forward
+
+        def hooked(x, shift, _name=name, _forward=module.forward):
+            if _name in replay:
+                return replay[_name]
+            out = _forward(x, shift)
+            captured[_name] = out.detach()
+            return out
+        module.forward = hooked
+
+    root = args.data / "val" / "DAVIS"
+    sequences = sorted(p for p in root.iterdir() if p.is_dir())[: args.sequences]
+    stats = {name: {"cos": [], "below01": [], "below03": [], "reuse_loss": []} for name, _ in blocks}
+    with torch.no_grad():
+        for s, seq in enumerate(sequences):
+            files = sorted(p for p in seq.iterdir() if p.suffix.lower() == ".jpg")
+            t = len(files) // 2
+            gen = torch.Generator().manual_seed(s)
+            x0, _ = window_input(files, t, frames, args.crop, args.sigma, gen)
+            x1, clean1 = window_input(files, t + 1, frames, args.crop, args.sigma, gen)
+            sigma = torch.tensor([args.sigma])
+            model(skipat_model.model_input(x0, sigma))
+            z0 = dict(captured)
+            base = psnr_uint8(model(skipat_model.model_input(x1, sigma))[0], clean1)
+            z1 = dict(captured)
+            for name, module in blocks:
+                a, b = z0[name], z1[name]
+                w = module.window if min(a.shape[1:3]) > module.window else min(a.shape[1:3])
+                wa = skipat_model.window_partition(a, w).flatten(1)
+                wb = skipat_model.window_partition(b, w).flatten(1)
+                cos = torch.nn.functional.cosine_similarity(wa, wb, dim=1)
+                rel = (wb - wa).norm(dim=1) / wa.norm(dim=1).clamp_min(1e-8)
+                st = stats[name]
+                st["cos"].append(cos.mean().item())
+                st["below01"].append((rel < 0.1).float().mean().item())
+                st["below03"].append((rel < 0.3).float().mean().item())
+                replay.clear()
+                replay[name] = a
+                reused = psnr_uint8(model(skipat_model.model_input(x1, sigma))[0], clean1)
+                replay.clear()
+                st["reuse_loss"].append(reused - base)
+    print(f"model {args.model.name} ({frames} frame(s)); {len(sequences)} DAVIS sequences, frames t, t+1 at the middle; "
+          f"sigma {args.sigma:g}; {args.crop}x{args.crop} centre crops")
+    print("| attention block | cosine similarity | windows changing < 10% | < 30% | PSNR when reused |")
+    print("|---|---:|---:|---:|---:|")
+    for name, _ in blocks:
+        st = stats[name]
+        print(f"| {name} | {np.mean(st['cos']):.3f} | {100 * np.mean(st['below01']):.0f}% | "
+              f"{100 * np.mean(st['below03']):.0f}% | {np.mean(st['reuse_loss']):+.2f} dB |")
+
+
+if __name__ == "__main__":
+    main()
