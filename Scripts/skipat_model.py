@@ -46,6 +46,13 @@ class SkipatConfig:
     # (temporal_from_image), so training starts from the image model and learns what neighbours add.
     frames: int = 1
     fusion_width: int = 0
+    # How the neighbours are prepared before the model sees them: "none" (as decoded) or "block" (each
+    # warped onto the centre frame by block motion compensation, Scripts/motion.py; the engine does the same).
+    alignment: str = "none"
+    # "robust": after alignment the centre frame is replaced by its robust average with the neighbours that
+    # match it, and the model's noise-level plane holds the level left at each pixel
+    # (motion.temporal_prefilter); "none".
+    prefilter: str = "none"
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -257,6 +264,10 @@ class SkipatDenoiser(nn.Module):
             raise ValueError(f"frames {cfg.frames} must be odd, in_channels 3*frames+1 ({cfg.in_channels}), out_channels 3")
         if (cfg.frames > 1) != (cfg.fusion_width > 0):
             raise ValueError(f"fusion_width {cfg.fusion_width}: a temporal model (frames > 1) needs one, an image model none")
+        if cfg.alignment not in ("none", "block") or (cfg.alignment == "block" and cfg.frames == 1):
+            raise ValueError(f"alignment {cfg.alignment!r}: 'none', or 'block' for a temporal model")
+        if cfg.prefilter not in ("none", "robust") or (cfg.prefilter == "robust" and cfg.alignment != "block"):
+            raise ValueError(f"prefilter {cfg.prefilter!r}: 'none', or 'robust' after block alignment")
         self.cfg = cfg
         c, n = cfg.width, cfg.levels
         self.input_proj = nn.Conv2d(cfg.in_channels, c, 3, padding=1)                      # (C, 3T+1, 3, 3)
@@ -342,19 +353,23 @@ def temporal_from_image(temporal: SkipatDenoiser, image: SkipatDenoiser) -> None
 
 
 def model_input(noisy: torch.Tensor, sigma255: torch.Tensor | float) -> torch.Tensor:
-    """(B, 3T, H, W) noisy RGB of T frames + per-sample sigma (0-255 scale) -> (B, 3T+1, H, W) model input."""
+    """(B, 3T, H, W) noisy RGB of T frames + the noise level (0-255 scale) -> (B, 3T+1, H, W) model input.
+    The level is one per sample ((B,) or a float) or a map per pixel ((B, 1, H, W): the level a temporal
+    prefilter left, motion.temporal_prefilter)."""
     b, _, h, w = noisy.shape
-    s = torch.as_tensor(sigma255, dtype=noisy.dtype).reshape(-1, 1, 1, 1).expand(b, 1, h, w) / 255.0
+    s = torch.as_tensor(sigma255, dtype=noisy.dtype)
+    s = (s if s.dim() == 4 else s.reshape(-1, 1, 1, 1).expand(b, 1, h, w)) / 255.0
     return torch.cat([noisy, s], dim=1)
 
 
-def denoise_full(model: SkipatDenoiser, noisy: torch.Tensor, sigma255: float) -> torch.Tensor:
+def denoise_full(model: SkipatDenoiser, noisy: torch.Tensor, sigma255) -> torch.Tensor:
     """Whole-image inference for validation: reflect-pad to the model multiple, run, crop."""
     m = model.cfg.multiple
     _, _, h, w = noisy.shape
     ph, pw = (-h) % m, (-w) % m
-    x = F.pad(noisy, (0, pw, 0, ph), mode="reflect") if (ph or pw) else noisy
-    return model(model_input(x, sigma255))[:, :, :h, :w]
+    pad = (lambda t: F.pad(t, (0, pw, 0, ph), mode="reflect")) if (ph or pw) else (lambda t: t)  # noqa: E731
+    level = pad(sigma255) if isinstance(sigma255, torch.Tensor) and sigma255.dim() == 4 else sigma255
+    return model(model_input(pad(noisy), level))[:, :, :h, :w]
 
 
 def count_macs_per_pixel(cfg: SkipatConfig) -> float:
@@ -398,9 +413,9 @@ PRESETS = {
     "real-fast": SkipatConfig(width=8, levels=2, depth=2, window=8, phi_blocks=[1]),
     # Temporal models for video: five frames in, the centre one out (fine-tuned from quality and fast).
     "video": SkipatConfig(width=16, levels=3, depth=2, window=16, phi_blocks=[1], frames=5, in_channels=16,
-                          fusion_width=32),
+                          fusion_width=32, alignment="block", prefilter="robust"),
     "video-fast": SkipatConfig(width=8, levels=2, depth=2, window=8, phi_blocks=[1], frames=5, in_channels=16,
-                               fusion_width=32),
+                               fusion_width=32, alignment="block", prefilter="robust"),
 }
 
 

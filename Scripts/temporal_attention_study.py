@@ -22,7 +22,7 @@ import torch
 
 import skipat_model
 from export import load_engine_weights
-from validation import as_batch, psnr_uint8, read_rgb
+from validation import as_batch, prepared, psnr_uint8, read_rgb
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,7 +32,7 @@ def window_input(files, t: int, frames: int, crop: int, sigma: float, gen) -> tu
     idx = [min(max(t + d, 0), len(files) - 1) for d in range(-(frames // 2), frames // 2 + 1)]
     clean = [read_rgb(files[i], crop) for i in idx]
     noisy = torch.cat([as_batch(c) + torch.randn(as_batch(c).shape, generator=gen) * sigma / 255 for c in clean], 1)
-    return noisy, clean[frames // 2]
+    return noisy, clean[frames // 2]  # prepared (aligned) by the caller, which knows the model
 
 
 def main():
@@ -73,9 +73,10 @@ def main():
             gen = torch.Generator().manual_seed(s)
             x0, _ = window_input(files, t, frames, args.crop, args.sigma, gen)
             x1, clean1 = window_input(files, t + 1, frames, args.crop, args.sigma, gen)
-            sigma = torch.tensor([args.sigma])
-            model(skipat_model.model_input(x0, sigma))
+            (x0, level0), (x1, level1) = prepared(model, x0, args.sigma), prepared(model, x1, args.sigma)
+            model(skipat_model.model_input(x0, torch.as_tensor(level0)))
             z0 = dict(captured)
+            sigma = torch.as_tensor(level1)
             base = psnr_uint8(model(skipat_model.model_input(x1, sigma))[0], clean1)
             z1 = dict(captured)
             for name, module in blocks:

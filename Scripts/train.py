@@ -78,9 +78,21 @@ def load_real_pairs(pairs: list[tuple[Path, Path]]) -> list[tuple[np.ndarray, np
     return out
 
 
+# Temporal models: the layers that see the neighbour frames start at (or near) zero, where the image
+# weights they are made from give them almost no gradient; they learn at this multiple of the schedule.
+TEMPORAL_INPUT_LR_SCALE = 5.0
+
+
 def make_optimizer(model) -> torch.optim.AdamW:
-    """AdamW as every preset trains (the cycle's schedule sets the learning rate each step)."""
-    return torch.optim.AdamW(model.parameters(), lr=SCHEDULE_DEFAULTS["lr"], betas=(0.9, 0.99), weight_decay=0.02)
+    """AdamW as every preset trains (the cycle's schedule, times a group's `lr_scale`, sets the learning
+    rate each step): one group, or for temporal models the rest and the input layers that see the frames."""
+    named = list(model.named_parameters())
+    temporal_input = [p for n, p in named if model.cfg.frames > 1 and n.startswith(("input_proj.", "fusion_"))]
+    rest = [p for n, p in named if not any(p is q for q in temporal_input)]
+    groups = [{"params": rest, "lr_scale": 1.0}]
+    if temporal_input:
+        groups.append({"params": temporal_input, "lr_scale": TEMPORAL_INPUT_LR_SCALE})
+    return torch.optim.AdamW(groups, lr=SCHEDULE_DEFAULTS["lr"], betas=(0.9, 0.99), weight_decay=0.02)
 
 
 def optimisation_step(model, opt, noisy: torch.Tensor, clean: torch.Tensor, sigma: torch.Tensor) -> float:
@@ -269,9 +281,10 @@ def main():
     while step < args.steps:
         lr = learning_rate(step, args)
         for g in opt.param_groups:
-            g["lr"] = lr
+            g["lr"] = lr * g["lr_scale"]
         if cfg.frames > 1:
-            noisy, clean, sigma = video_batch(folders, sequences, real_pairs, args.batch, args.crop, cfg.frames, rng, np_rng)
+            noisy, clean, sigma = video_batch(folders, sequences, real_pairs, args.batch, args.crop, cfg.frames, rng, np_rng,
+                                              align=cfg.alignment == "block", prefilter=cfg.prefilter == "robust")
         else:
             noisy, clean, sigma = training_batch(mix, folders, real_pairs, args.batch, args.crop, rng, np_rng)
         loss = optimisation_step(model, opt, noisy, clean, sigma)

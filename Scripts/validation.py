@@ -23,6 +23,7 @@ import numpy as np
 import torch
 from PIL import Image
 
+from motion import align_window, temporal_prefilter
 from noise_level import fine_and_coarse, model_sigma
 from real_pairs import polyu_pairs, sidd_validation_pairs
 from skipat_model import denoise_full
@@ -109,13 +110,30 @@ def validation_sets(data: Path, count: int, crop: int, frames: int = 1) -> dict[
     return sets
 
 
+def prepared(model, noisy: torch.Tensor, sigma: float) -> tuple[torch.Tensor, torch.Tensor | float]:
+    """(1, 3T, H, W) noisy window and its noise level as the model's config wants them, as the engine
+    prepares them: neighbours warped onto the centre frame (block alignment), then the centre replaced by
+    its robust temporal average and the level by the one left at each pixel, a (1, 1, H, W) map (prefilter;
+    motion.py)."""
+    if model.cfg.alignment != "block":
+        return noisy, sigma
+    frames = model.cfg.frames
+    window = align_window(noisy[0].reshape(frames, 3, *noisy.shape[2:]).permute(0, 2, 3, 1).numpy())
+    if model.cfg.prefilter == "robust":
+        window, level = temporal_prefilter(window, sigma)
+        sigma = torch.from_numpy(level)[None, None] if isinstance(level, np.ndarray) else level
+    return torch.from_numpy(window).permute(0, 3, 1, 2).reshape(1, 3 * frames, *noisy.shape[2:]), sigma
+
+
 @torch.no_grad()
 def validate(model, cases) -> float:
-    """Mean PSNR over (noisy (1, 3, H, W), clean (H, W, 3) uint8, sigma) cases, whole images."""
+    """Mean PSNR over (noisy (1, 3, H, W) or (1, 3T, H, W), clean (H, W, 3) uint8, sigma) cases, whole images."""
     model.eval()
     frames = model.cfg.frames
-    as_clip = lambda noisy: noisy.repeat(1, frames, 1, 1) if noisy.shape[1] == 3 else noisy  # noqa: E731
-    scores = [psnr_uint8(denoise_full(model, as_clip(noisy), sigma)[0], clean) for noisy, clean, sigma in cases]
+    scores = []
+    for noisy, clean, sigma in cases:
+        x, level = (noisy.repeat(1, frames, 1, 1), sigma) if noisy.shape[1] == 3 else prepared(model, noisy, sigma)
+        scores.append(psnr_uint8(denoise_full(model, x, level)[0], clean))
     model.train()
     return float(np.mean(scores))
 

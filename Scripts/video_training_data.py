@@ -30,9 +30,11 @@ from PIL import Image
 
 from degradations import RANGES, add_awgn, add_camera_noise, augment_color, crush_levels
 from training_data import GRAY_SHARE, Folder, blind_sigma, geometric, sidd_crop
+from motion import align_window, temporal_prefilter
 
 VIDEO_MIX = {"sequence": 0.4, "synthetic": 0.6}
 VIDEO_NOISE = {"awgn": 0.35, "awgn_clipped": 0.3, "camera": 0.25, "sidd": 0.1}
+ALIGN_MARGIN = 16    # px added on each side of a window before motion compensation, cut off after
 CAMERA_WINDOW = 128  # camera windows are made and measured at least this large (blind level bias on small crops)
 VIDEO_RANGES = {
     "sigma": (0.0, 55.0),               # 0-255 scale, uniform, one per window
@@ -224,24 +226,40 @@ def video_window(folders, sequences, pairs, frames: int, crop: int, noise: str, 
 
 
 def video_batch(folders, sequences, pairs, batch: int, crop: int, frames: int, rng: random.Random,
-                np_rng: np.random.Generator):
+                np_rng: np.random.Generator, align: bool = False, prefilter: bool = False):
     """-> noisy (B, 3T, crop, crop) (frame t in channels 3t..3t+2), clean (B, 3, crop, crop), sigma (B,);
-    one noise kind per window from VIDEO_NOISE (SIDD only when `pairs` are given)."""
+    one noise kind per window from VIDEO_NOISE (SIDD only when `pairs` are given). With `align`, every
+    window is made ALIGN_MARGIN larger on each side, its noisy neighbours are warped onto the centre frame
+    (motion.align_window, as the engine does for models whose config says "block") and the margin is cut
+    off again, so the crop's blocks see real context instead of the crop's edge. With `prefilter` the
+    centre frame is then replaced by its robust temporal average and sigma by the level left at each pixel
+    (motion.temporal_prefilter): sigma is then (B, 1, crop, crop), else (B,)."""
     import torch  # here, not at the top: the crop and window makers are tested without PyTorch
+    margin = ALIGN_MARGIN if align else 0
+    side = crop + 2 * margin
     mix = {k: v for k, v in VIDEO_NOISE.items() if k != "sidd" or pairs}
     kinds = rng.choices(list(mix), weights=list(mix.values()), k=batch)
     noisy = np.empty((batch, frames, crop, crop, 3), np.float32)
     clean = np.empty((batch, crop, crop, 3), np.float32)
     sigma = torch.empty(batch)
+    levels = np.empty((batch, 1, crop, crop), np.float32)  # per pixel, with the prefilter
     cells = iter(())
     for b, kind in enumerate(kinds):
         if kind == "camera":
             item = next(cells, None)
             if item is None:
-                cells = camera_windows(folders, sequences, frames, crop, rng, np_rng)
+                cells = camera_windows(folders, sequences, frames, side, rng, np_rng)
                 item = next(cells)
-            noisy[b], clean[b], sigma[b] = item
         else:
-            noisy[b], clean[b], sigma[b] = video_window(folders, sequences, pairs, frames, crop, kind, rng, np_rng)
+            item = video_window(folders, sequences, pairs, frames, side, kind, rng, np_rng)
+        window, centre, sigma[b] = item
+        level = float(sigma[b])
+        if align and kind != "sidd":  # a SIDD window is one frame repeated: aligned already, nothing to average
+            window = align_window(window)
+            if prefilter:
+                window, level = temporal_prefilter(window, level)
+        inner = slice(margin, margin + crop)
+        noisy[b], clean[b] = window[:, inner, inner], centre[inner, inner]
+        levels[b, 0] = level[inner, inner] if isinstance(level, np.ndarray) else level
     noisy_t = torch.from_numpy(noisy).permute(0, 1, 4, 2, 3).reshape(batch, frames * 3, crop, crop).contiguous()
-    return noisy_t, torch.from_numpy(clean).permute(0, 3, 1, 2).contiguous(), sigma
+    return noisy_t, torch.from_numpy(clean).permute(0, 3, 1, 2).contiguous(), torch.from_numpy(levels) if prefilter else sigma

@@ -110,11 +110,12 @@ public final class Denoiser: @unchecked Sendable {
         }
     }
 
-    /// The model on one tile: planar (3 * inputFrames, T, T) in, planar (3, T, T) out, through each symmetry
-    /// map of the self-ensemble, with the noise level as the last input plane. `inputFrames` is the model's
+    /// The model on one tile: planar (3 * inputFrames, T, T) in (and with `levelPlane` one more plane: the
+    /// noise level per pixel, 0-255), planar (3, T, T) out, through each symmetry map of the self-ensemble,
+    /// with the noise level as the last input plane. `inputFrames` is the model's
     /// frame count, or 1 for a still, which a temporal model sees as a clip of that one frame (the frame in
     /// every slot of its window, as at the first frame of a clip).
-    private func tileTransform(sigma: Float, inputFrames: Int) -> TiledProcessor.Transform {
+    private func tileTransform(sigma: Float, inputFrames: Int, levelPlane: Bool = false) -> TiledProcessor.Transform {
         let t = processor.tileSize, plane = t * t, level = sigma / 255
         let frames = model.config.frames, channelsIn = model.config.inChannels
         precondition(inputFrames == 1 || inputFrames == frames, "\(inputFrames) input frames for a \(frames)-frame model")
@@ -132,7 +133,12 @@ public final class Denoiser: @unchecked Sendable {
                         pixel[2] = frame[2 * plane + q]
                     }
                 }
-                for p in 0..<plane { x[p * channelsIn + channelsIn - 1] = level }
+                if levelPlane {  // per pixel, after the frames' planes, on the 0-255 scale
+                    let levels = input + 3 * inputFrames * plane
+                    for p in 0..<plane { x[p * channelsIn + channelsIn - 1] = levels[source[p]] / 255 }
+                } else {
+                    for p in 0..<plane { x[p * channelsIn + channelsIn - 1] = level }
+                }
                 model.forward(x, height: t, width: t, into: y, workspace: workspaces[worker])
                 for p in 0..<plane {  // back through the same map: pixel p of the transformed tile is source[p]
                     let q = source[p]
@@ -163,15 +169,20 @@ public final class Denoiser: @unchecked Sendable {
             throw DenoiserError("frame", "has \(centre.channels) planes; the denoiser takes 1 (gray) or 3 (RGB)")
         }
         try Self.check(width: centre.width, height: centre.height, sigma: sigma)
-        let colour = centre.channels == 3 ? window : window.map {
+        var colour = centre.channels == 3 ? window : window.map {
             PlanarImage(width: $0.width, height: $0.height, channels: 3, pixels: $0.pixels + $0.pixels + $0.pixels)
         }
+        // The window as the model was trained on it (Scripts/motion.py): aligned, then prefiltered, which
+        // leaves a noise level per pixel (0-255), stacked after the frames for the tiler to cut alike.
+        var levels: PlanarImage?
+        if model.config.alignment == .block { colour = BlockMatcher.align(window: colour, threads: processor.threads) }
+        if model.config.prefilter == .robust { (colour, levels) = TemporalPrefilter.apply(window: colour, sigma: sigma) }
         var result: PlanarImage
         do {
             oneAtATime.lock()
             defer { oneAtATime.unlock() }
-            result = processor.run(stack: colour, outChannels: 3, progress: progress,
-                                   transform: tileTransform(sigma: sigma, inputFrames: frames))
+            result = processor.run(stack: colour + (levels.map { [$0] } ?? []), outChannels: 3, progress: progress,
+                                   transform: tileTransform(sigma: sigma, inputFrames: frames, levelPlane: levels != nil))
         }
         if centre.channels == 1 {
             let n = centre.planeCount

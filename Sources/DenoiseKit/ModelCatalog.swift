@@ -71,7 +71,8 @@ public enum Preset: String, CaseIterable, Sendable {
     case realFast = "real-fast"
     /// `quality` with attention in every block (no SKIPAT), for comparison.
     case qualityBaseline = "quality-baseline"
-    /// Video: restores each frame from it and two neighbours on each side; the default of `denoise-video`.
+    /// Video: restores each frame from it and two neighbours on each side, motion-compensated (docs/design.md,
+    /// section 9); the default of `denoise-video`.
     case video
     /// Video, about 4x faster than `video`: the temporal model on `fast`'s network.
     case videoFast = "video-fast"

@@ -19,21 +19,27 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     /// Channels of the temporal fusion branch (all frames -> 3x3 conv -> LeakyReLU -> 3x3 conv to `channels`,
     /// added to the input projection, which sees every frame too); 0 for an image model.
     public var fusionWidth: Int
+    /// How a temporal model's neighbour frames are prepared before it sees them (the caller's job: the
+    /// model only reads the config).
+    public var alignment: Alignment
+    /// Whether the centre frame is replaced by its robust temporal average before the model sees it.
+    public var prefilter: Prefilter
 
     enum CodingKeys: String, CodingKey {
         case channels = "width", levels, depth, window
         case mlpRatio = "mlp_ratio", phiRatio = "phi_ratio", phiKernel = "phi_kernel", phiBlocks = "phi_blocks"
         case shiftOrder = "shift_order", inChannels = "in_channels", outChannels = "out_channels"
-        case frames, fusionWidth = "fusion_width"
+        case frames, fusionWidth = "fusion_width", alignment, prefilter
     }
 
     public init(channels: Int, levels: Int, depth: Int, window: Int, mlpRatio: Int = 4, phiRatio: Int = 2,
                 phiKernel: Int = 5, phiBlocks: [Int], shiftOrder: ShiftOrder = .block, inChannels: Int? = nil,
-                outChannels: Int = 3, frames: Int = 1, fusionWidth: Int = 0) {
+                outChannels: Int = 3, frames: Int = 1, fusionWidth: Int = 0, alignment: Alignment = .none,
+                prefilter: Prefilter = .none) {
         (self.channels, self.levels, self.depth, self.window) = (channels, levels, depth, window)
         (self.mlpRatio, self.phiRatio, self.phiKernel, self.phiBlocks) = (mlpRatio, phiRatio, phiKernel, phiBlocks)
         (self.shiftOrder, self.inChannels, self.outChannels) = (shiftOrder, inChannels ?? 3 * frames + 1, outChannels)
-        (self.frames, self.fusionWidth) = (frames, fusionWidth)
+        (self.frames, self.fusionWidth, self.alignment, self.prefilter) = (frames, fusionWidth, alignment, prefilter)
     }
 
     public init(from decoder: Decoder) throws {
@@ -48,11 +54,30 @@ public struct ModelConfig: Codable, Sendable, Equatable {
                       outChannels: c.decode(Int.self, forKey: .outChannels),
                       // Image-model files from before temporal models lack both.
                       frames: c.decodeIfPresent(Int.self, forKey: .frames) ?? 1,
-                      fusionWidth: c.decodeIfPresent(Int.self, forKey: .fusionWidth) ?? 0)
+                      fusionWidth: c.decodeIfPresent(Int.self, forKey: .fusionWidth) ?? 0,
+                      alignment: c.decodeIfPresent(Alignment.self, forKey: .alignment) ?? .none,
+                      prefilter: c.decodeIfPresent(Prefilter.self, forKey: .prefilter) ?? .none)
     }
 
     /// Index of the frame a temporal model restores (the middle of its window); 0 for an image model.
     public var centreFrame: Int { frames / 2 }
+
+    /// Preparation of a temporal model's neighbour frames (JSON "alignment").
+    public enum Alignment: String, Codable, Sendable {
+        /// As decoded.
+        case none
+        /// Each warped onto the centre frame by block motion compensation (DenoiseKit's `BlockMatcher`,
+        /// Scripts/motion.py in training).
+        case block
+    }
+
+    /// What is done to a temporal model's centre frame after alignment (JSON "prefilter").
+    public enum Prefilter: String, Codable, Sendable {
+        case none
+        /// Averaged with the aligned neighbours where they match it (DenoiseKit's `TemporalPrefilter`), the
+        /// model given the noise level left.
+        case robust
+    }
 
     /// Which attention blocks use shifted windows (Swin-style, by half a window).
     public enum ShiftOrder: String, Codable, Sendable {
@@ -120,6 +145,8 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         if (frames > 1) != (fusionWidth > 0) {
             return "fusion_width \(fusionWidth) with \(frames) frame(s): a temporal model needs a fusion branch, an image model none"
         }
+        if alignment != .none && frames == 1 { return "alignment \(alignment.rawValue) on an image model (one frame)" }
+        if prefilter != .none && alignment != .block { return "prefilter \(prefilter.rawValue) needs block alignment" }
         if channels << levels > Limits.bottleneckChannels {
             return "width \(channels) << levels \(levels) = \(channels << levels) channels, above \(Limits.bottleneckChannels)"
         }

@@ -11,7 +11,7 @@ struct DenoiseVideo: ParsableCommand {
         abstract: "Denoise every frame of a video; same size, frame rate, timestamps, bit depth and colour tags; audio, subtitles and data copied.",
         discussion: """
             Default output: <name>.denoised.<ext> beside the input. Uses the temporal preset `video` (each frame \
-            restored from it and its two neighbours on each side, never across a scene cut) unless --model says \
+            restored from it and its two neighbours on each side, motion-compensated, never across a scene cut) unless --model says \
             otherwise: video-fast for speed, or any image preset frame by frame.
             """,
         version: ToolVersion.text)

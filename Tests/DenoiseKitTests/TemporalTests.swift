@@ -26,7 +26,7 @@ import Testing
     }
 
     /// Every frame comes out once, in order, from the window TemporalWindow gives; at most 5 frames held.
-    @Test(arguments: [1, 2, 3, 7])
+    @Test(arguments: [1, 2, 3, 7, 40])
     func streamRestoresEveryFrameInOrder(length: Int) throws {
         var windows: [[Int]] = []
         let stream = FrameStream<Int>(frames: 5, detector: nil) { window in

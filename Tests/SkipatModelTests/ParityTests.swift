@@ -162,4 +162,19 @@ enum Fixtures {
         imageWithFusion.fusionWidth = 8
         #expect(imageWithFusion.problem?.contains("fusion_width") == true)
     }
+
+    /// Alignment belongs to temporal models, and the prefilter needs aligned neighbours; a file without
+    /// the fields reads as neither.
+    @Test func alignmentAndPrefilterGoTogether() throws {
+        var prepared = ModelConfig(channels: 8, levels: 2, depth: 2, window: 8, phiBlocks: [1], frames: 3, fusionWidth: 16,
+                                   alignment: .block, prefilter: .robust)
+        #expect(prepared.problem == nil)
+        prepared.alignment = .none
+        #expect(prepared.problem?.contains("prefilter") == true)
+        let image = ModelConfig(channels: 8, levels: 2, depth: 2, window: 8, phiBlocks: [1], alignment: .block)
+        #expect(image.problem?.contains("alignment") == true)
+        let json = #"{"width": 8, "levels": 2, "depth": 2, "window": 8, "mlp_ratio": 4, "phi_ratio": 2, "phi_kernel": 5, "phi_blocks": [1], "in_channels": 10, "out_channels": 3, "frames": 3, "fusion_width": 16}"#
+        let old = try JSONDecoder().decode(ModelConfig.self, from: Data(json.utf8))
+        #expect(old.alignment == .none && old.prefilter == .none)
+    }
 }
