@@ -2,6 +2,11 @@
 
     python3 Scripts/export.py Scripts/training/quality.resume.pt out.safetensors
     python3 Scripts/export.py Scripts/training/quality.best.safetensors --bundle quality
+    python3 Scripts/export.py --from-image quality --bundle video
+
+The third form makes a temporal preset from its image preset's bundled weights, untrained
+(skipat_model.temporal_from_image: the centre frame's input slice takes the image weights, the
+neighbours' slices are zero), so the model is the image network on the aligned, prefiltered window.
 
 The second form is the only way bundled weights change: it names the checkpoint (a resume file or a
 candidate weight file written by train.py) and the preset whose file under
@@ -28,7 +33,7 @@ import torch
 import torch.nn as nn
 from safetensors.torch import save_file
 
-from skipat_model import FORMAT_NAME, FORMAT_VERSION, PRESETS, SkipatConfig, SkipatDenoiser
+from skipat_model import FORMAT_NAME, FORMAT_VERSION, PRESETS, SkipatConfig, SkipatDenoiser, temporal_from_image
 
 
 def engine_layout(model: nn.Module) -> dict[str, torch.Tensor]:
@@ -95,13 +100,27 @@ def load_checkpoint(path: Path, raw: bool) -> tuple[SkipatDenoiser, dict[str, st
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("checkpoint", type=Path, help="a <preset>.resume.pt or a candidate .safetensors from train.py")
+    ap.add_argument("checkpoint", type=Path, nargs="?", help="a <preset>.resume.pt or a candidate .safetensors from train.py")
+    ap.add_argument("--from-image", metavar="PRESET", help="instead of a checkpoint: the temporal preset made from this "
+                    "image preset's bundled weights, untrained")
     ap.add_argument("out", type=Path, nargs="?", help="output weight file (or --bundle)")
     ap.add_argument("--bundle", metavar="PRESET", help="replace the bundled weights of PRESET")
     ap.add_argument("--raw", action="store_true", help="from a resume file, the raw weights instead of the EMA")
     args = ap.parse_args()
     if (args.out is None) == (args.bundle is None):
         ap.error("give either an output file or --bundle PRESET")
+    if (args.checkpoint is None) == (args.from_image is None):
+        ap.error("give a checkpoint or --from-image PRESET")
+    if args.from_image is not None:
+        if args.bundle is None or PRESETS.get(args.bundle, PRESETS[args.from_image]).frames == 1:
+            ap.error("--from-image needs --bundle with a temporal preset")
+        torch.manual_seed(0)  # the fusion branch's initialisation (its output conv starts at 1e-5): reproducible
+        model = SkipatDenoiser(PRESETS[args.bundle])
+        temporal_from_image(model, load_engine_weights(BUNDLED / f"{args.from_image}.safetensors"))
+        export_safetensors(model, BUNDLED / f"{args.bundle}.safetensors",
+                           {"preset": args.bundle, "train_step": "0", "made_from": args.from_image})
+        print(f"{BUNDLED / args.bundle}.safetensors: preset {args.bundle} from {args.from_image}'s weights, untrained")
+        return
     model, meta = load_checkpoint(args.checkpoint, args.raw)
     if args.bundle is not None:
         if args.bundle not in PRESETS or meta.get("preset") != args.bundle:

@@ -74,6 +74,6 @@ public enum Preset: String, CaseIterable, Sendable {
     /// Video: restores each frame from it and two neighbours on each side, motion-compensated (docs/design.md,
     /// section 9); the default of `denoise-video`.
     case video
-    /// Video, about 4x faster than `video`: the temporal model on `fast`'s network.
+    /// Video, about twice as fast as `video`: the temporal model on `fast`'s network.
     case videoFast = "video-fast"
 }
