@@ -149,15 +149,25 @@ public enum BlockMatcher {
         let (w, h) = (a.width, a.height)
         let blocksX = (w + blockSide - 1) / blockSide, blocksY = (h + blockSide - 1) / blockSide
         var sums = [Double](repeating: 0, count: blocksX * blocksY)
-        var counts = [Double](repeating: 0, count: blocksX * blocksY)
-        for y in 0..<h {
-            for x in 0..<w {
-                let i = (y / blockSide) * blocksX + x / blockSide
-                sums[i] += Double(abs(a.values[y * w + x] - b.values[y * w + x]))
-                counts[i] += 1
+        a.values.withUnsafeBufferPointer { pa in
+            b.values.withUnsafeBufferPointer { pb in
+                for y in 0..<h {
+                    let blockRow = (y / blockSide) * blocksX, row = y * w
+                    for bx in 0..<blocksX {
+                        var sum = 0.0
+                        for x in (bx * blockSide)..<min(bx * blockSide + blockSide, w) {
+                            sum += Double(abs(pa[row + x] - pb[row + x]))
+                        }
+                        sums[blockRow + bx] += sum
+                    }
+                }
             }
         }
-        return zip(sums, counts).map { $0 / $1 }
+        return sums.indices.map { i in
+            let (by, bx) = i.quotientAndRemainder(dividingBy: blocksX)
+            let rows = min(blockSide, h - by * blockSide), columns = min(blockSide, w - bx * blockSide)
+            return sums[i] / Double(rows * columns)
+        }
     }
 
     /// `plane` with each pixel read at its position plus its block's shift, clamped to the plane.
@@ -173,13 +183,18 @@ public enum BlockMatcher {
         precondition(shifts.count == blocksX * ((h + block - 1) / block), "one shift per block")
         var out = [Float](repeating: 0, count: frame.pixels.count)
         frame.pixels.withUnsafeBufferPointer { src in
-            for c in 0..<frame.channels {
-                let plane = c * w * h
-                for y in 0..<h {
-                    for x in 0..<w {
-                        let s = shifts[(y / block) * blocksX + x / block]
-                        let sy = min(max(y + s.dy, 0), h - 1), sx = min(max(x + s.dx, 0), w - 1)
-                        out[plane + y * w + x] = src[plane + sy * w + sx]
+            out.withUnsafeMutableBufferPointer { dst in
+                for c in 0..<frame.channels {
+                    let plane = c * w * h
+                    for y in 0..<h {
+                        let blockRow = (y / block) * blocksX, row = plane + y * w
+                        for bx in 0..<blocksX {
+                            let s = shifts[blockRow + bx]
+                            let source = plane + min(max(y + s.dy, 0), h - 1) * w
+                            for x in (bx * block)..<min(bx * block + block, w) {
+                                dst[row + x] = src[source + min(max(x + s.dx, 0), w - 1)]
+                            }
+                        }
                     }
                 }
             }
