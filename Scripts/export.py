@@ -112,8 +112,10 @@ def main():
     if (args.checkpoint is None) == (args.from_image is None):
         ap.error("give a checkpoint or --from-image PRESET")
     if args.from_image is not None:
-        if args.bundle is None or PRESETS.get(args.bundle, PRESETS[args.from_image]).frames == 1:
+        if args.bundle not in PRESETS or PRESETS[args.bundle].frames == 1:
             ap.error("--from-image needs --bundle with a temporal preset")
+        if args.from_image not in PRESETS or PRESETS[args.from_image].frames != 1:
+            ap.error(f"--from-image {args.from_image}: not an image preset")
         torch.manual_seed(0)  # the fusion branch's initialisation (its output conv starts at 1e-5): reproducible
         model = SkipatDenoiser(PRESETS[args.bundle])
         temporal_from_image(model, load_engine_weights(BUNDLED / f"{args.from_image}.safetensors"))

@@ -411,7 +411,7 @@ PRESETS = {
     "real": SkipatConfig(width=16, levels=3, depth=2, window=16, phi_blocks=[1]),
     # The fast network fine-tuned the same way, for camera-noise video.
     "real-fast": SkipatConfig(width=8, levels=2, depth=2, window=8, phi_blocks=[1]),
-    # Temporal models for video: five frames in, the centre one out (fine-tuned from quality and fast).
+    # Temporal models for video: five frames in, the centre one out (made from quality's and fast's weights).
     "video": SkipatConfig(width=16, levels=3, depth=2, window=16, phi_blocks=[1], frames=5, in_channels=16,
                           fusion_width=32, alignment="block", prefilter="robust"),
     "video-fast": SkipatConfig(width=8, levels=2, depth=2, window=8, phi_blocks=[1], frames=5, in_channels=16,

@@ -86,10 +86,9 @@ TEMPORAL_INPUT_LR_SCALE = 5.0
 def make_optimizer(model) -> torch.optim.AdamW:
     """AdamW as every preset trains (the cycle's schedule, times a group's `lr_scale`, sets the learning
     rate each step): one group, or for temporal models the rest and the input layers that see the frames."""
-    named = list(model.named_parameters())
-    temporal_input = [p for n, p in named if model.cfg.frames > 1 and n.startswith(("input_proj.", "fusion_"))]
-    rest = [p for n, p in named if not any(p is q for q in temporal_input)]
-    groups = [{"params": rest, "lr_scale": 1.0}]
+    sees_frames = lambda name: model.cfg.frames > 1 and name.startswith(("input_proj.", "fusion_"))  # noqa: E731
+    groups = [{"params": [p for n, p in model.named_parameters() if not sees_frames(n)], "lr_scale": 1.0}]
+    temporal_input = [p for n, p in model.named_parameters() if sees_frames(n)]
     if temporal_input:
         groups.append({"params": temporal_input, "lr_scale": TEMPORAL_INPUT_LR_SCALE})
     return torch.optim.AdamW(groups, lr=SCHEDULE_DEFAULTS["lr"], betas=(0.9, 0.99), weight_decay=0.02)
@@ -97,8 +96,8 @@ def make_optimizer(model) -> torch.optim.AdamW:
 
 def optimisation_step(model, opt, noisy: torch.Tensor, clean: torch.Tensor, sigma: torch.Tensor) -> float:
     """One AdamW step on (B, 3T, H, W) noisy windows (T = 1 for images), (B, 3, H, W) clean (centre) crops and
-    (B,) sigmas (0-255): Charbonnier loss,
-    gradients clipped to norm 1. -> the loss."""
+    their noise levels (0-255; (B,), or (B, 1, H, W) per pixel after a temporal prefilter): Charbonnier
+    loss, gradients clipped to norm 1. -> the loss."""
     out = model(model_input(noisy, sigma))
     loss = torch.sqrt((out - clean) ** 2 + 1e-6).mean()
     opt.zero_grad(set_to_none=True)

@@ -119,10 +119,15 @@ def camera_crops(folders, crop: int, rng: random.Random, np_rng: np.random.Gener
     scene = augment_color(random_crop(folders, crop, rng, region=CAMERA_REGION), rng)
     noisy, target = add_camera_noise(scene, rng, np_rng)
     sigma = blind_sigma(noisy)
-    cells = [(y, x) for y in range(0, scene.shape[0] - crop + 1, crop) for x in range(0, scene.shape[1] - crop + 1, crop)]
-    rng.shuffle(cells)
-    for y, x in cells:
+    for y, x in shuffled_cells(scene.shape[0], scene.shape[1], crop, rng):
         yield noisy[y:y + crop, x:x + crop], target[y:y + crop, x:x + crop], sigma
+
+
+def shuffled_cells(height: int, width: int, crop: int, rng: random.Random) -> list[tuple[int, int]]:
+    """Top-left corners of the non-overlapping crop x crop cells of a height x width region, in random order."""
+    cells = [(y, x) for y in range(0, height - crop + 1, crop) for x in range(0, width - crop + 1, crop)]
+    rng.shuffle(cells)
+    return cells
 
 
 def training_batch(mix: dict[str, float], folders, pairs, batch: int, crop: int, rng: random.Random,

@@ -29,7 +29,7 @@ import numpy as np
 from PIL import Image
 
 from degradations import RANGES, add_awgn, add_camera_noise, augment_color, crush_levels
-from training_data import GRAY_SHARE, Folder, blind_sigma, geometric, sidd_crop
+from training_data import GRAY_SHARE, Folder, blind_sigma, geometric, shuffled_cells, sidd_crop
 from motion import align_window, temporal_prefilter
 
 VIDEO_MIX = {"sequence": 0.4, "synthetic": 0.6}
@@ -200,9 +200,7 @@ def camera_windows(folders, sequences, frames: int, crop: int, rng: random.Rando
         target.append(t)
     noisy, target = np.stack(noisy)[shot_indices(frames, rng)], np.stack(target)
     sigma = blind_sigma(noisy[frames // 2])
-    cells = [(y, x) for y in range(0, side - crop + 1, crop) for x in range(0, side - crop + 1, crop)]
-    rng.shuffle(cells)
-    for y, x in cells:
+    for y, x in shuffled_cells(side, side, crop, rng):
         yield noisy[:, y:y + crop, x:x + crop], target[frames // 2, y:y + crop, x:x + crop], sigma
 
 

@@ -110,8 +110,7 @@ public enum BlockMatcher {
             let sy = min(max(y - r, 0), h - 1)
             for x in 0..<pw { padded[y * pw + x] = neighbour.values[sy * w + min(max(x - r, 0), w - 1)] }
         }
-        var counts = [Double](repeating: 0, count: blocksX * blocksY)
-        for y in 0..<h { for x in 0..<w { counts[(y / b) * blocksX + x / b] += 1 } }
+        let counts = (0..<blocksX * blocksY).map { Double(blockArea($0, blocksX: blocksX, side: b, width: w, height: h)) }
         var best = [Double](repeating: .infinity, count: blocksX * blocksY)
         var found = [Shift](repeating: Shift(dy: 0, dx: 0), count: blocksX * blocksY)
         var sums = [Double](repeating: 0, count: blocksX * blocksY)
@@ -163,11 +162,14 @@ public enum BlockMatcher {
                 }
             }
         }
-        return sums.indices.map { i in
-            let (by, bx) = i.quotientAndRemainder(dividingBy: blocksX)
-            let rows = min(blockSide, h - by * blockSide), columns = min(blockSide, w - bx * blockSide)
-            return sums[i] / Double(rows * columns)
-        }
+        return sums.indices.map { sums[$0] / Double(blockArea($0, blocksX: blocksX, side: blockSide, width: w, height: h)) }
+    }
+
+    /// Pixels in block `index` (row-major, `blocksX` a row) of `side` x `side` blocks over a width x height
+    /// plane: the last row and column of blocks may be partial.
+    static func blockArea(_ index: Int, blocksX: Int, side: Int, width: Int, height: Int) -> Int {
+        let (by, bx) = index.quotientAndRemainder(dividingBy: blocksX)
+        return min(side, height - by * side) * min(side, width - bx * side)
     }
 
     /// `plane` with each pixel read at its position plus its block's shift, clamped to the plane.

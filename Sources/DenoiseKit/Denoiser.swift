@@ -78,24 +78,44 @@ public final class Denoiser: @unchecked Sendable {
     /// (`ClippedNoiseCorrection`); pass false for camera noise, whose per-pixel level is not `sigma`.
     public func denoise(_ image: PlanarImage, sigma: Float, whiteNoise: Bool = true,
                         progress: ((Int, Int) -> Void)? = nil) throws -> PlanarImage {
-        var result = try denoiseTiles(image, sigma: sigma, progress: progress)
-        if whiteNoise, sigma > 0, ClippedNoiseCorrection.isClipped(image) {
+        try restore([image], sigma: sigma, whiteNoise: whiteNoise, progress: progress)
+    }
+
+    /// The centre frame of `window` restored (a window of one frame: a still), clipped-noise corrected as
+    /// `denoise` describes.
+    private func restore(_ window: [PlanarImage], sigma: Float, whiteNoise: Bool,
+                         progress: ((Int, Int) -> Void)?) throws -> PlanarImage {
+        var result = try denoiseTiles(window, sigma: sigma, progress: progress)
+        if whiteNoise, sigma > 0, ClippedNoiseCorrection.isClipped(window[window.count / 2]) {
             ClippedNoiseCorrection(sigma255: sigma).apply(to: &result)
         }
         return result
     }
 
-    private func denoiseTiles(_ image: PlanarImage, sigma: Float, progress: ((Int, Int) -> Void)?) throws -> PlanarImage {
+    /// The model over the tiles of a window's frames (one for a still, which a temporal model sees as a
+    /// window of copies); gray frames go through as three equal planes and come back as their mean.
+    private func denoiseTiles(_ window: [PlanarImage], sigma: Float, progress: ((Int, Int) -> Void)?) throws -> PlanarImage {
+        let image = window[window.count / 2]
         guard image.channels == 1 || image.channels == 3 else {
             throw DenoiserError("image", "has \(image.channels) planes; the denoiser takes 1 (gray) or 3 (RGB): "
                                 + "split off alpha (or the second plane of gray+alpha) first")
         }
+        guard window.allSatisfy({ $0.width == image.width && $0.height == image.height && $0.channels == image.channels }) else {
+            throw DenoiserError("window", "its frames differ in size or planes")
+        }
         try Self.check(width: image.width, height: image.height, sigma: sigma)
+        var colour = window.map {
+            $0.channels == 3 ? $0 : PlanarImage(width: $0.width, height: $0.height, channels: 3, pixels: $0.pixels + $0.pixels + $0.pixels)
+        }
+        // A window, as the model was trained on it (Scripts/motion.py): aligned, then prefiltered, which
+        // leaves a noise level per pixel (0-255), stacked after the frames for the tiler to cut alike.
+        var levels: PlanarImage?
+        if window.count > 1, model.config.alignment == .block { colour = BlockMatcher.align(window: colour, threads: processor.threads) }
+        if window.count > 1, model.config.prefilter == .robust { (colour, levels) = TemporalPrefilter.apply(window: colour, sigma: sigma) }
         oneAtATime.lock()
         defer { oneAtATime.unlock() }
-        let colour = image.channels == 3 ? image : PlanarImage(width: image.width, height: image.height, channels: 3,
-                                                               pixels: image.pixels + image.pixels + image.pixels)
-        let result = processor.run(colour, outChannels: 3, progress: progress, transform: tileTransform(sigma: sigma, inputFrames: 1))
+        let result = processor.run(stack: colour + (levels.map { [$0] } ?? []), outChannels: 3, progress: progress,
+                                   transform: tileTransform(sigma: sigma, inputFrames: window.count, levelPlane: levels != nil))
         guard image.channels == 1 else { return result }
         let n = image.planeCount
         return PlanarImage(width: image.width, height: image.height, channels: 1,
@@ -160,39 +180,7 @@ public final class Denoiser: @unchecked Sendable {
         guard window.count == frames else {
             throw DenoiserError("window of \(window.count) frame(s)", "this model restores the centre of \(frames)")
         }
-        let centre = window[frames / 2]
-        if frames == 1 { return try denoise(centre, sigma: sigma, whiteNoise: whiteNoise, progress: progress) }
-        guard window.allSatisfy({ $0.width == centre.width && $0.height == centre.height && $0.channels == centre.channels }) else {
-            throw DenoiserError("window", "its frames differ in size or planes")
-        }
-        guard centre.channels == 1 || centre.channels == 3 else {
-            throw DenoiserError("frame", "has \(centre.channels) planes; the denoiser takes 1 (gray) or 3 (RGB)")
-        }
-        try Self.check(width: centre.width, height: centre.height, sigma: sigma)
-        var colour = centre.channels == 3 ? window : window.map {
-            PlanarImage(width: $0.width, height: $0.height, channels: 3, pixels: $0.pixels + $0.pixels + $0.pixels)
-        }
-        // The window as the model was trained on it (Scripts/motion.py): aligned, then prefiltered, which
-        // leaves a noise level per pixel (0-255), stacked after the frames for the tiler to cut alike.
-        var levels: PlanarImage?
-        if model.config.alignment == .block { colour = BlockMatcher.align(window: colour, threads: processor.threads) }
-        if model.config.prefilter == .robust { (colour, levels) = TemporalPrefilter.apply(window: colour, sigma: sigma) }
-        var result: PlanarImage
-        do {
-            oneAtATime.lock()
-            defer { oneAtATime.unlock() }
-            result = processor.run(stack: colour + (levels.map { [$0] } ?? []), outChannels: 3, progress: progress,
-                                   transform: tileTransform(sigma: sigma, inputFrames: frames, levelPlane: levels != nil))
-        }
-        if centre.channels == 1 {
-            let n = centre.planeCount
-            result = PlanarImage(width: centre.width, height: centre.height, channels: 1,
-                                 pixels: (0..<n).map { (result.pixels[$0] + result.pixels[n + $0] + result.pixels[2 * n + $0]) / 3 })
-        }
-        if whiteNoise, sigma > 0, ClippedNoiseCorrection.isClipped(centre) {
-            ClippedNoiseCorrection(sigma255: sigma).apply(to: &result)
-        }
-        return result
+        return try restore(window, sigma: sigma, whiteNoise: whiteNoise, progress: progress)
     }
 
     /// Denoises the colour samples of a decoded file in place (alpha untouched), a row of tiles at a

@@ -86,7 +86,7 @@ public final class SkipatDenoiser: Sendable {
             let fused = workspace.buffer(Slot.upsampled.rawValue, count: pixels * c)  // free until the decoder
             fusion.output(hidden, height: height, width: width, into: fused,
                           scratch: columns(fusion.output.scratchCount(height: height, width: width)))
-            for i in 0..<(pixels * c) { current[i] += fused[i] }
+            addInPlace(current, fused, count: pixels * c)
         }
         leakyReLU(current, count: pixels * c, slope: 0.2)
         trace?("input_proj", current, [height, width, c])
