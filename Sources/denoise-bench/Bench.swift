@@ -37,14 +37,14 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
 }
 
 /// A deterministic noisy test picture: smooth structure plus seeded Gaussian noise of `sigma` (0-255).
-func syntheticNoisyImage(width: Int, height: Int, sigma: Float) -> PlanarImage {
+func syntheticNoisyImage(width: Int, height: Int, sigma: Float, seed: UInt64 = 0x1234_5678) -> PlanarImage {
     var image = PlanarImage(width: width, height: height, channels: 3)
     for c in 0..<3 {
         for y in 0..<height {
             for x in 0..<width { image[c, y, x] = 0.5 + 0.3 * sin(Float(x) / 37 + Float(c)) * cos(Float(y) / 23) }
         }
     }
-    return addGaussianNoise(image, sigma: Double(sigma), seed: 0x1234_5678)
+    return addGaussianNoise(image, sigma: Double(sigma), seed: seed)
 }
 
 /// Runs Scripts/`script` with python3 and returns the JSON objects it prints, one per line.

@@ -20,18 +20,20 @@ struct VideoBench: ParsableCommand {
     @Option var threads: Int?
 
     func run() throws {
-        let frame = syntheticNoisyImage(width: 854, height: 480, sigma: 25)
+        // Frames with their own noise, so a temporal model's window holds distinct frames and its block
+        // matching and prefilter do all their work (copies of one frame would be skipped).
+        let clip = (0..<max(1, frames)).map { syntheticNoisyImage(width: 854, height: 480, sigma: 25, seed: 0x1234_5678 + UInt64($0)) }
         var first: Double?
         for name in model.split(separator: ",").map(String.init) {
             let denoiser = try Denoiser(model: try ModelCatalog.load(name), threads: threads)
             let stream = { FrameStream<Int>(frames: denoiser.frames) { try denoiser.denoise(window: $0, sigma: 25) } }
-            func clip(_ count: Int) throws {
+            func run(_ count: Int) throws {
                 let s = stream()
-                for i in 0..<count { _ = try s.push(frame, payload: i) }
+                for i in 0..<count { _ = try s.push(clip[i], payload: i) }
                 _ = try s.finish()
             }
-            try clip(1)  // warm-up
-            let fps = Double(frames) / (try seconds { try clip(frames) })
+            try run(1)  // warm-up
+            let fps = Double(frames) / (try seconds { try run(frames) })
             first = first ?? fps
             print(String(format: "video %@ 854x480: %.2f frames/s (denoising only, %d-frame window), %.2fx the first, peak RSS %.0f MB",
                          name, fps, denoiser.frames, fps / first!, peakRSSMegabytes()))
