@@ -53,7 +53,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "denoise", dependencies: ["DenoiseCLI"]),
-        .executableTarget(name: "denoise-video", dependencies: ["DenoiseCLI"]),
+        .executableTarget(name: "denoise-video", dependencies: ["DenoiseCLI", "Batching"]),
         .executableTarget(name: "denoise-bench", dependencies: ["DenoiseCLI", "Metrics", "Tiling"]),
         // Batch evaluation (Gaussian sets, SIDD, DAVIS): all logic in Evaluation, a thin CLI over it.
         .target(name: "Evaluation", dependencies: ["DenoiseKit", "Codec", "Metrics", "Imaging", "CZlib", "Batching"],
@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["TestSupport", "Metrics"], exclude: ["Fixtures"]),
         .testTarget(name: "TilingTests", dependencies: ["Tiling"]),
         .testTarget(name: "BatchingTests", dependencies: ["Batching"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "denoise", "denoise-video", "Codec", "Metrics"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "denoise", "denoise-video", "Codec", "Metrics", "Imaging"]),
         .testTarget(name: "DenoiseKitTests", dependencies: ["TestSupport", "DenoiseKit", "Metrics", "Codec", "Tiling"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "Batching", "DenoiseKit", "Codec", "Imaging", "denoise-eval"],

@@ -12,11 +12,11 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
         (self.index, self.count) = (index, count)
     }
 
-    /// Parses "K/N" with 0 <= K < N.
-    public init(parsing text: String) throws {
+    /// Parses "K/N" with 0 <= K < N; `option` names the flag in the error (`--segment` for video).
+    public init(parsing text: String, option: String = "--shard") throws {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), n >= 1, k >= 0, k < n else {
-            throw ShardError(text: text)
+            throw ShardError(text: text, option: option)
         }
         self.init(index: k, count: n)
     }
@@ -29,8 +29,9 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(index)/\(count)" }
 }
 
-/// A `--shard` value that is not K/N with 0 <= K < N; printed as one line naming it.
+/// A `--shard` (or `--segment`) value that is not K/N with 0 <= K < N; printed as one line naming it.
 public struct ShardError: Error, CustomStringConvertible, Equatable {
     public let text: String
-    public var description: String { "--shard \(text): expected K/N with 0 <= K < N, e.g. 0/4" }
+    public var option = "--shard"
+    public var description: String { "\(option) \(text): expected K/N with 0 <= K < N, e.g. 0/4" }
 }

@@ -8,6 +8,7 @@
 struct ccodecs_probe {
     ccodecs_probe_info info;
     double *times;
+    ccodecs_probe_frame *frames;  // (packet_count), sorted by timestamp
     ccodecs_probe_audio *audio;
     ccodecs_probe_other *other;
 };
@@ -15,6 +16,17 @@ struct ccodecs_probe {
 static int compare_doubles(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
+}
+
+static int compare_frames(const void *a, const void *b) {
+    int64_t x = ((const ccodecs_probe_frame *)a)->pts, y = ((const ccodecs_probe_frame *)b)->pts;
+    return (x > y) - (x < y);
+}
+
+// FNV-1a over a packet's bytes, chained: two streams with the same digest carry the same packets.
+static uint64_t fnv1a(uint64_t hash, const uint8_t *data, int size) {
+    for (int i = 0; i < size; i++) hash = (hash ^ data[i]) * 0x100000001b3ULL;
+    return hash;
 }
 
 static void copy_name(char *dst, size_t size, const char *name) { snprintf(dst, size, "%s", name ? name : "unknown"); }
@@ -27,7 +39,12 @@ static int read_packets(AVFormatContext *ic, int video, const int *audio_slot, c
     int ret = packet ? 0 : AVERROR(ENOMEM);
     while (ret >= 0 && (ret = av_read_frame(ic, packet)) >= 0) {
         int slot = audio_slot[packet->stream_index];
-        if (slot >= 0) p->audio[slot].packet_count++;
+        if (slot >= 0) {
+            ccodecs_probe_audio *a = &p->audio[slot];
+            a->packet_count++;
+            a->payload_bytes += packet->size;
+            a->payload_digest = fnv1a(a->payload_digest, packet->data, packet->size);
+        }
         if (other_slot[packet->stream_index] >= 0) p->other[other_slot[packet->stream_index]].packet_count++;
         int64_t ts = packet->pts != AV_NOPTS_VALUE ? packet->pts : packet->dts;
         // Discard-flagged packets are decoder priming that players never show.
@@ -35,16 +52,24 @@ static int read_packets(AVFormatContext *ic, int video, const int *audio_slot, c
             if ((size_t)p->info.packet_count == capacity) {
                 capacity = capacity ? 2 * capacity : 256;
                 double *grown = realloc(p->times, capacity * sizeof *grown);
-                if (!grown) ret = AVERROR(ENOMEM);
-                else p->times = grown;
+                if (grown) p->times = grown;
+                ccodecs_probe_frame *frames = grown ? realloc(p->frames, capacity * sizeof *frames) : NULL;
+                if (frames) p->frames = frames;
+                else ret = AVERROR(ENOMEM);
             }
-            if (ret >= 0) p->times[p->info.packet_count++] = ts * av_q2d(ic->streams[video]->time_base);
+            if (ret >= 0) {
+                p->frames[p->info.packet_count] = (ccodecs_probe_frame){ts, (packet->flags & AV_PKT_FLAG_KEY) != 0};
+                p->times[p->info.packet_count++] = ts * av_q2d(ic->streams[video]->time_base);
+            }
         }
         av_packet_unref(packet);
     }
     av_packet_free(&packet);
     if (ret != AVERROR_EOF) return ff_set_error(err, errlen, "cannot read", ret), -1;
-    if (p->info.packet_count > 1) qsort(p->times, p->info.packet_count, sizeof *p->times, compare_doubles);
+    if (p->info.packet_count > 1) {
+        qsort(p->times, p->info.packet_count, sizeof *p->times, compare_doubles);
+        qsort(p->frames, p->info.packet_count, sizeof *p->frames, compare_frames);
+    }
     return 0;
 }
 
@@ -78,6 +103,7 @@ static int probe(ccodecs_probe *p, AVFormatContext *ic, char *err, size_t errlen
         copy_name(a->codec, sizeof a->codec, avcodec_get_name(par->codec_id));
         a->sample_rate = par->sample_rate;
         a->channels = par->ch_layout.nb_channels;
+        a->payload_digest = 0xcbf29ce484222325ULL;  // FNV-1a's offset basis
         audio_slot[i] = p->info.audio_count++;
     }
     if (video >= 0) {
@@ -87,6 +113,8 @@ static int probe(ccodecs_probe *p, AVFormatContext *ic, char *err, size_t errlen
         p->info.height = st->codecpar->height;
         p->info.frame_rate = av_q2d(ff_frame_rate(st));
         p->info.rotation = ff_rotation_degrees(st);
+        p->info.time_base_num = st->time_base.num;
+        p->info.time_base_den = st->time_base.den;
         copy_name(p->info.codec, sizeof p->info.codec, avcodec_get_name(st->codecpar->codec_id));
         copy_name(p->info.pixel_format, sizeof p->info.pixel_format, av_get_pix_fmt_name(st->codecpar->format));
         copy_name(p->info.primaries, sizeof p->info.primaries, av_color_primaries_name(st->codecpar->color_primaries));
@@ -120,6 +148,10 @@ void ccodecs_probe_video_times(const ccodecs_probe *p, double *times) {
     if (p->info.packet_count > 0) memcpy(times, p->times, p->info.packet_count * sizeof *times);
 }
 
+void ccodecs_probe_video_frames(const ccodecs_probe *p, ccodecs_probe_frame *frames) {
+    if (p->info.packet_count > 0) memcpy(frames, p->frames, p->info.packet_count * sizeof *frames);
+}
+
 void ccodecs_probe_audio_stream(const ccodecs_probe *p, int index, ccodecs_probe_audio *out) { *out = p->audio[index]; }
 
 void ccodecs_probe_other_stream(const ccodecs_probe *p, int index, ccodecs_probe_other *out) { *out = p->other[index]; }
@@ -127,6 +159,7 @@ void ccodecs_probe_other_stream(const ccodecs_probe *p, int index, ccodecs_probe
 void ccodecs_probe_close(ccodecs_probe *p) {
     if (!p) return;
     free(p->times);
+    free(p->frames);
     free(p->audio);
     free(p->other);
     free(p);

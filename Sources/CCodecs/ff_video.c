@@ -52,6 +52,12 @@ struct ccodecs_video {
     int consecutive_errors;   // decoder errors since the last frame or packet
     int warning_count;
     char warnings[MAX_WARNINGS][WARNING_LENGTH];
+
+    // A time segment (ccodecs_video_segment): video packets reach the decoder from the first key
+    // frame at or after decode_from; copied packets are kept when their time is in [copy_from, copy_until).
+    int segmented;
+    int decoding;         // the decoder has been given its first packet
+    int64_t decode_from, copy_from, copy_until;  // video stream time base
 };
 
 static void add_warning(ccodecs_video *v, const char *line) {
@@ -330,12 +336,20 @@ static void fill_info(const ccodecs_video *v, AVRational rate, ccodecs_video_inf
     info->frame_count = st->nb_frames > 0 ? st->nb_frames
                       : info->duration >= 0 ? llround(info->duration * info->frame_rate) : -1;
     info->rotation = ff_rotation_degrees(st);
-    snprintf(info->encoder, sizeof info->encoder, "%s", v->enc->codec->name);
-    info->output_bit_depth = ff_depth(v->enc->pix_fmt);
+    snprintf(info->encoder, sizeof info->encoder, "%s", v->enc ? v->enc->codec->name : "");
+    info->output_bit_depth = v->enc ? ff_depth(v->enc->pix_fmt) : 0;
 }
 
 static int open_all(ccodecs_video *v, const char *input, const char *output, int codec, int crf,
-                    const char *preset, ccodecs_video_info *info, char *err, size_t errlen) {
+                    const char *preset, const ccodecs_video_segment *segment, ccodecs_video_info *info,
+                    char *err, size_t errlen) {
+    if (segment) {
+        v->segmented = 1;
+        v->decoding = segment->decode_from == INT64_MIN;  // from the first packet, key frame or not
+        v->decode_from = segment->decode_from;
+        v->copy_from = segment->copy_from;
+        v->copy_until = segment->copy_until;
+    }
     if (ff_open_input(input, &v->ic, err, errlen) < 0) return INPUT;
     const AVCodec *decoder = NULL;
     v->video_index = av_find_best_stream(v->ic, AVMEDIA_TYPE_VIDEO, -1, -1, &decoder, 0);
@@ -356,6 +370,12 @@ static int open_all(ccodecs_video *v, const char *input, const char *output, int
         add_warning(v, "frame rate unknown; assuming 25 fps where one is needed");
     }
     v->frame_step = FFMAX(1, av_rescale_q(1, av_inv_q(rate), st->time_base));
+    if (!output) {  // decoding only
+        if (!(v->packet = av_packet_alloc()) || !(v->decoded = av_frame_alloc()))
+            return ff_set_message(err, errlen, "out of memory"), INPUT;
+        fill_info(v, rate, info);
+        return 0;
+    }
 
     ret = avformat_alloc_output_context2(&v->oc, NULL, NULL, output);
     if (ret < 0 || !v->oc)
@@ -366,6 +386,20 @@ static int open_all(ccodecs_video *v, const char *input, const char *output, int
     if ((ret = add_video_stream(v, err, errlen)) < 0) return ret;
     if ((ret = add_copied_streams(v, info, err, errlen)) < 0) return ret;
     av_dict_copy(&v->oc->metadata, v->ic->metadata, 0);  // title, creation time, location
+    // A segment keeps the input's timestamps as they are, negative ones included (audio priming): the
+    // joined file is then shifted by its muxer exactly as one run's output is.
+    if (v->segmented) {
+        v->oc->avoid_negative_ts = AVFMT_AVOID_NEG_TS_DISABLED;
+        // MP4 and MOV say where a track starts by an edit list in the movie's time scale (1/1000 s by
+        // default), which would round a segment's start; a scale every stream's time base divides keeps it.
+        int64_t scale = 1;
+        for (unsigned i = 0; i < v->oc->nb_streams && scale > 0; i++) {
+            int64_t den = v->oc->streams[i]->time_base.den;
+            if (den > 0) scale = scale / av_gcd(scale, den) * den;
+            if (scale > INT32_MAX) scale = 0;
+        }
+        if (scale > 0 && av_opt_set_int(v->oc->priv_data, "movie_timescale", scale, 0) < 0) { /* not MP4/MOV */ }
+    }
 
     if (!(v->oc->oformat->flags & AVFMT_NOFILE) && (ret = avio_open(&v->oc->pb, output, AVIO_FLAG_WRITE)) < 0)
         return ff_set_error(err, errlen, "cannot create", ret), OUTPUT;
@@ -379,12 +413,13 @@ static int open_all(ccodecs_video *v, const char *input, const char *output, int
 }
 
 int ccodecs_video_open(const char *input, const char *output, int codec, int crf, const char *preset,
-                       ccodecs_video **out, ccodecs_video_info *info, char *err, size_t errlen) {
+                       const ccodecs_video_segment *segment, ccodecs_video **out, ccodecs_video_info *info,
+                       char *err, size_t errlen) {
     *out = NULL;
     memset(info, 0, sizeof *info);
     ccodecs_video *v = av_mallocz(sizeof *v);
     if (!v) return ff_set_message(err, errlen, "out of memory"), INPUT;
-    int ret = open_all(v, input, output, codec, crf, preset, info, err, errlen);
+    int ret = open_all(v, input, output, codec, crf, preset, segment, info, err, errlen);
     if (ret < 0) {
         ccodecs_video_close(v);
         return ret;
@@ -393,9 +428,20 @@ int ccodecs_video_open(const char *input, const char *output, int codec, int crf
     return 0;
 }
 
+// Whether a copied packet belongs to this run's segment: each packet to exactly one segment, by its time.
+static int in_segment(const ccodecs_video *v, const AVPacket *packet) {
+    if (!v->segmented) return 1;
+    int64_t ts = packet->pts != AV_NOPTS_VALUE ? packet->pts : packet->dts;
+    if (ts == AV_NOPTS_VALUE) return v->copy_from == INT64_MIN;  // untimed: the first segment's
+    AVRational tb = v->ic->streams[packet->stream_index]->time_base, video_tb = v->ic->streams[v->video_index]->time_base;
+    if (v->copy_from != INT64_MIN && av_compare_ts(ts, tb, v->copy_from, video_tb) < 0) return 0;
+    if (v->copy_until != INT64_MAX && av_compare_ts(ts, tb, v->copy_until, video_tb) >= 0) return 0;
+    return 1;
+}
+
 static int copy_packet(ccodecs_video *v, AVPacket *packet, char *err, size_t errlen) {
-    int out = v->copy_map[packet->stream_index];
-    if (out < 0) {
+    int out = v->copy_map ? v->copy_map[packet->stream_index] : -1;  // no map: decoding only
+    if (out < 0 || !in_segment(v, packet)) {
         av_packet_unref(packet);
         return 0;
     }
@@ -418,6 +464,12 @@ static int read_packet(ccodecs_video *v, int decode_video, char *err, size_t err
     }
     if (ret < 0) return ff_set_error(err, errlen, "cannot read", ret), INPUT;
     if (v->packet->stream_index != v->video_index) return copy_packet(v, v->packet, err, errlen);
+    // A segment's decoding starts at a key frame: the packets before it cannot be decoded on their own.
+    if (decode_video && v->segmented && !v->decoding) {
+        int64_t pts = v->packet->pts != AV_NOPTS_VALUE ? v->packet->pts : v->packet->dts;
+        v->decoding = (v->packet->flags & AV_PKT_FLAG_KEY) && pts != AV_NOPTS_VALUE && pts >= v->decode_from;
+    }
+    if (decode_video && v->segmented && !v->decoding) decode_video = 0;
     // A damaged packet costs one frame, not the whole run.
     if (decode_video) {
         if (!(v->packet->flags & AV_PKT_FLAG_DISCARD)) v->packets_read++;
@@ -460,6 +512,7 @@ static int to_float_rgb(ccodecs_video *v, const AVFrame *frame, float *rgb, char
 // compared, not frames: a packet the decoder rejected was delivered (and is counted as damaged), and
 // samples an edit list discards are not expected to become frames.
 static void count_missing_at_end(ccodecs_video *v) {
+    if (v->segmented) return;  // a segment reads only part of the packets
     int64_t expected = v->ic->streams[v->video_index]->nb_frames;
     if (expected > 0 && v->packets_read < expected) v->missing_at_end = expected - v->packets_read;
 }
@@ -507,6 +560,7 @@ static int encode(ccodecs_video *v, AVFrame *frame, char *err, size_t errlen) {
 }
 
 int ccodecs_video_write(ccodecs_video *v, const float *rgb, int64_t frame_pts, char *err, size_t errlen) {
+    if (!v->oc) return ff_set_message(err, errlen, "opened for decoding only"), OUTPUT;
     // A temporal model writes frame i after reading i + radius: writes may lag reads, never lead them.
     if (v->frames_written >= v->frames_returned)
         return ff_set_message(err, errlen, "write without a new frame from the decoder"), OUTPUT;
@@ -526,6 +580,7 @@ int ccodecs_video_write(ccodecs_video *v, const float *rgb, int64_t frame_pts, c
 
 int ccodecs_video_finish(ccodecs_video *v, char *err, size_t errlen) {
     if (v->finished) return 0;
+    if (!v->oc) return ff_set_message(err, errlen, "opened for decoding only"), OUTPUT;
     int ret;
     while (!v->input_done)
         if ((ret = read_packet(v, 0, err, errlen)) < 0) return ret;

@@ -16,6 +16,17 @@ public struct MediaProbe: Sendable, Equatable {
         public let colour: ColourTags
         /// Every video packet's presentation time in seconds, sorted (= frame times).
         public let packetTimes: [Double]
+        /// The same times as the stream stores them (units of `timeBase` seconds), sorted, and those of
+        /// the packets the container marks as key frames (where decoding can start).
+        public let timestamps: [Int64]
+        public let keyFrameTimestamps: [Int64]
+        public let timeBase: TimeBase
+    }
+
+    /// Seconds per timestamp unit, numerator / denominator (1/12800, 1/1000, ...).
+    public struct TimeBase: Sendable, Equatable {
+        public let numerator: Int
+        public let denominator: Int
     }
 
     public struct ColourTags: Sendable, Equatable {
@@ -44,6 +55,9 @@ public struct MediaProbe: Sendable, Equatable {
         public let sampleRate: Int
         public let channelCount: Int
         public let packetCount: Int
+        /// Bytes and an FNV-1a digest of every packet in order: equal when packets were copied unchanged.
+        public let payloadBytes: Int
+        public let payloadDigest: UInt64
     }
 
     /// The main video stream; nil for audio-only files.
@@ -64,18 +78,25 @@ public func probeMedia(path: String) throws -> MediaProbe {
             ccodecs_probe_video_times(handle, buffer.baseAddress)
             initialized = count
         }
+        let frames = [ccodecs_probe_frame](unsafeUninitializedCapacity: count) { buffer, initialized in
+            ccodecs_probe_video_frames(handle, buffer.baseAddress)
+            initialized = count
+        }
         video = MediaProbe.Video(width: Int(info.width), height: Int(info.height), frameRate: info.frame_rate,
                                  codecName: cString(info.codec), pixelFormat: cString(info.pixel_format),
                                  rotationDegrees: info.rotation,
                                  colour: .init(primaries: cString(info.primaries), transfer: cString(info.transfer),
                                                matrix: cString(info.matrix), range: cString(info.range)),
-                                 packetTimes: times)
+                                 packetTimes: times, timestamps: frames.map(\.pts),
+                                 keyFrameTimestamps: frames.filter { $0.key != 0 }.map(\.pts),
+                                 timeBase: .init(numerator: Int(info.time_base_num), denominator: Int(info.time_base_den)))
     }
     let audio = (0..<info.audio_count).map { index -> MediaProbe.Audio in
         var stream = ccodecs_probe_audio()
         ccodecs_probe_audio_stream(handle, index, &stream)
         return MediaProbe.Audio(codecName: cString(stream.codec), sampleRate: Int(stream.sample_rate),
-                                channelCount: Int(stream.channels), packetCount: Int(stream.packet_count))
+                                channelCount: Int(stream.channels), packetCount: Int(stream.packet_count),
+                                payloadBytes: Int(stream.payload_bytes), payloadDigest: stream.payload_digest)
     }
     let others = (0..<info.other_count).map { index -> MediaProbe.OtherStream in
         var stream = ccodecs_probe_other()

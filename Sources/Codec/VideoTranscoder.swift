@@ -70,13 +70,41 @@ public final class VideoTranscoder {
     public let outputPath: String
     private let handle: OpaquePointer
 
-    public init(inputPath: String, outputPath: String, options: VideoEncodeOptions) throws {
-        (self.inputPath, self.outputPath) = (inputPath, outputPath)
+    /// One time segment of the input (`denoise-video --segment`): video is decoded from the first key
+    /// frame whose timestamp is at least `decodeFrom` (nil: from the start); audio, subtitle and data
+    /// packets are copied when their time lies in `copyFrom ..< copyUntil` (nil: unbounded), so N segments
+    /// copy each packet exactly once; timestamps are written as they are (a segment starting with negative
+    /// audio priming keeps it, where a whole run's muxer shifts it), for `joinVideoSegments`. Timestamps in
+    /// the video stream's time base (`MediaProbe.Video.timestamps`).
+    public struct Segment: Sendable {
+        public var decodeFrom: Int64?
+        public var copyFrom: Int64?
+        public var copyUntil: Int64?
+
+        public init(decodeFrom: Int64?, copyFrom: Int64?, copyUntil: Int64?) {
+            (self.decodeFrom, self.copyFrom, self.copyUntil) = (decodeFrom, copyFrom, copyUntil)
+        }
+    }
+
+    /// `segment`: only that part of the input (nil: all of it).
+    public convenience init(inputPath: String, outputPath: String, options: VideoEncodeOptions, segment: Segment? = nil) throws {
+        try self.init(inputPath: inputPath, outputPath: Optional(outputPath), options: options, segment: segment)
+    }
+
+    /// outputPath nil: decoding only (`write` and `finish` refuse).
+    private init(inputPath: String, outputPath: String?, options: VideoEncodeOptions, segment: Segment?) throws {
+        (self.inputPath, self.outputPath) = (inputPath, outputPath ?? "")
         var handle: OpaquePointer?
         var raw = ccodecs_video_info()
-        try ffmpegCall({ $0 == CCODECS_FAIL_OUTPUT ? outputPath : inputPath }) {
-            ccodecs_video_open(inputPath, outputPath, options.cValue, Int32(clamping: options.crf ?? -1),
-                               options.preset, &handle, &raw, $0, $1)
+        let part = segment.map { ccodecs_video_segment(decode_from: $0.decodeFrom ?? .min, copy_from: $0.copyFrom ?? .min,
+                                                       copy_until: $0.copyUntil ?? .max) }
+        try ffmpegCall({ $0 == CCODECS_FAIL_OUTPUT ? outputPath ?? inputPath : inputPath }) { err, length in
+            func open(_ part: UnsafePointer<ccodecs_video_segment>?) -> Int32 {
+                ccodecs_video_open(inputPath, outputPath, options.cValue, Int32(clamping: options.crf ?? -1),
+                                   options.preset, part, &handle, &raw, err, length)
+            }
+            guard let part else { return open(nil) }
+            return withUnsafePointer(to: part) { open($0) }
         }
         self.handle = handle!
         info = VideoInfo(width: Int(raw.width), height: Int(raw.height), frameRate: raw.frame_rate,
@@ -88,6 +116,23 @@ public final class VideoTranscoder {
     }
 
     deinit { ccodecs_video_close(handle) }
+
+    /// Calls `body` with every frame of `inputPath` and its timestamp, in presentation order, decoding
+    /// only; `body` returns false to stop early.
+    public static func decodeFrames(of inputPath: String, _ body: (PlanarImage, Int64) throws -> Bool) throws {
+        let reader = try VideoTranscoder(inputPath: inputPath, outputPath: nil, options: .init(), segment: nil)
+        while let frame = try reader.nextFrame(), try body(frame, reader.lastFrameTimestamp) {}
+    }
+
+    /// The clip's first frame (what a run estimates a blind noise level from); nil without one.
+    public static func firstFrame(of inputPath: String) throws -> PlanarImage? {
+        var first: PlanarImage?
+        try decodeFrames(of: inputPath) { frame, _ in
+            first = frame
+            return false
+        }
+        return first
+    }
 
     /// Packets the decoder rejected (each costs at most a frame).
     public var skippedPackets: Int { Int(ccodecs_video_skipped_packets(handle)) }

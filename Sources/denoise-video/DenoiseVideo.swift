@@ -1,4 +1,5 @@
 import ArgumentParser
+import Batching
 import Codec
 import DenoiseCLI
 import DenoiseKit
@@ -13,17 +14,27 @@ struct DenoiseVideo: ParsableCommand {
             Default output: <name>.denoised.<ext> beside the input. Uses the temporal preset `video` (each frame \
             restored from it and its two neighbours on each side, motion-compensated, never across a scene cut) unless --model says \
             otherwise: video-fast for speed, or any image preset frame by frame.
+
+            Long videos on a cluster: N array tasks run `denoise-video IN --segment K/N -o part-K.mkv`             (K = 0 ... N-1), then `denoise-video --join part-*.mkv -o OUT` copies the parts into one file             with the audio, subtitles and timestamps one run would give (docs/cluster.md).
             """,
         version: ToolVersion.text)
 
     /// The model without --model.
     static let defaultPreset = "video"
 
-    @Argument(help: "Input video (anything FFmpeg reads).")
-    var input: String
+    @Argument(help: "Input video (anything FFmpeg reads); with --join, the segment files.")
+    var inputs: [String]
 
     @Option(name: [.short, .customLong("output")], help: "Output video (container from its extension).")
     var output: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Denoise only the K-th of N time segments (0 <= K < N), for array jobs; join them with --join.",
+        discussion: "Segments are equal runs of frames; each decodes the context its model needs around them."))
+    var segment: String?
+
+    @Flag(name: .long, help: "Join the segment files given as inputs (any order) into -o, by stream copy.")
+    var join = false
 
     @OptionGroup var options: ModelOptions
 
@@ -48,6 +59,13 @@ struct DenoiseVideo: ParsableCommand {
     func run() throws {
         InterruptCleanup.install()
         output_.apply()
+        if join { return try joinSegments() }
+        guard inputs.count == 1 else {
+            throw ToolError(inputs.isEmpty ? "denoise-video" : inputs.joined(separator: " "),
+                            inputs.isEmpty ? "no input video" : "one input video at a time (--join takes several segments)")
+        }
+        let input = inputs[0]
+        let part = try segment.map { try Shard(parsing: $0, option: "--segment") }
         try options.check()
         guard let videoCodec = VideoEncodeOptions.Codec(rawValue: codec) else {
             throw ToolError("--codec \(codec)", "must be auto, h264, h265 or ffv1")
@@ -57,47 +75,64 @@ struct DenoiseVideo: ParsableCommand {
             throw ToolError("--encoder-preset \(encoderPreset)", "must be one of " + Self.encoderPresets.joined(separator: ", "))
         }
         try FileChecks.input(input)
-        let destination = output ?? Self.defaultOutput(for: input)
+        let destination = output ?? Self.defaultOutput(for: input, segment: part)
         try FileChecks.output(destination, input: input, force: output_.force)
         let models = try BlindModels(options: options, defaultPreset: Self.defaultPreset)
         var denoiser = models.primary
+        var sigma = options.sigma
+        var whiteNoise = true
+        // Blind: the noise of a clip is taken as stationary, estimated once, on its first frame.
+        func chooseModel(firstFrame frame: PlanarImage) throws {
+            let (level, measured) = denoiser.sigma(for: frame, given: nil)
+            sigma = level
+            whiteNoise = measured?.isWhite ?? true
+            if let measured { options.reportBlindLevel(measured, defaultPreset: Self.defaultPreset) }
+            denoiser = try models.denoiser(for: measured)
+        }
+        // A segment decides as one run over the whole clip would: level and model from the clip's first frame.
+        var plan: VideoSegment?
+        if let part {
+            guard let video = try probeMedia(path: input).video else { throw ToolError(input, "no video stream") }
+            if sigma == nil, let first = try VideoTranscoder.firstFrame(of: input) { try chooseModel(firstFrame: first) }
+            plan = VideoSegment(part, timestamps: video.timestamps, keyFrames: video.keyFrameTimestamps,
+                                radius: denoiser.frames / 2)
+        }
         let encode = VideoEncodeOptions(codec: videoCodec, crf: crf, preset: encoderPreset)
         var encoding = ""
         var loss: FrameLoss?
         try AtomicOutput.write(to: destination) { temporary in
-            let transcoder = try VideoTranscoder(inputPath: input, outputPath: temporary, options: encode)
-            let progress = ProgressReporter(total: transcoder.info.frameCountEstimate)
+            let transcoder = try VideoTranscoder(
+                inputPath: input, outputPath: temporary, options: encode,
+                segment: plan.map { .init(decodeFrom: $0.decodeFrom, copyFrom: $0.copyFrom, copyUntil: $0.copyUntil) })
+            let progress = ProgressReporter(total: plan?.frames.count ?? transcoder.info.frameCountEstimate)
             encoding = "\(transcoder.info.encoder), \(transcoder.info.outputBitDepth)-bit"
-            var sigma = options.sigma
-            var whiteNoise = true
             var stream: FrameStream<Int64>?
+            var written = 0
             func write(_ outputs: [FrameStream<Int64>.Output]) throws {
-                for output in outputs {
+                for output in outputs where plan?.writes(timestamp: output.payload) ?? true {
                     try transcoder.write(output.frame, timestamp: output.payload)
+                    written += 1
                     progress.frameDone()
                 }
             }
-            while let frame = try transcoder.nextFrame() {
+            while plan?.context.isEmpty != true, let frame = try transcoder.nextFrame() {
+                let timestamp = transcoder.lastFrameTimestamp
+                if let first = plan?.contextFirst, timestamp < first { continue }  // before this segment's context
                 if stream == nil {
-                    if sigma == nil {  // blind: the noise of a clip is taken as stationary, estimated once
-                        let (level, measured) = denoiser.sigma(for: frame, given: nil)
-                        sigma = level
-                        whiteNoise = measured?.isWhite ?? true
-                        if let measured { options.reportBlindLevel(measured, defaultPreset: Self.defaultPreset) }
-                        denoiser = try models.denoiser(for: measured)
-                    }
+                    if sigma == nil { try chooseModel(firstFrame: frame) }
                     // A ring of the model's window of frames: frame i is written once i + 2 is read.
                     stream = FrameStream(frames: denoiser.frames) { [denoiser, sigma, whiteNoise] window in
                         try denoiser.denoise(window: window, sigma: sigma!, whiteNoise: whiteNoise)
                     }
                 }
-                try write(try stream!.push(frame, payload: transcoder.lastFrameTimestamp))
+                try write(try stream!.push(frame, payload: timestamp))
                 // Without --keep-going a damaged input stops the run at once: no output, non-zero exit.
                 if !keepGoing, !transcoder.loss.isEmpty { throw Self.lossError(input, transcoder.loss) }
+                if let last = plan?.contextLast, timestamp >= last { break }  // the segment's context is read
             }
             if let stream { try write(try stream.finish()) }
             let finalLoss = transcoder.loss
-            if finalLoss.framesDecoded == 0 {
+            if written == 0, plan?.frames.isEmpty != true {
                 throw ToolError(input, "no decodable video frames" + (finalLoss.isEmpty ? "" : " (\(finalLoss))"))
             }
             if !keepGoing, !finalLoss.isEmpty { throw Self.lossError(input, finalLoss) }
@@ -118,10 +153,25 @@ struct DenoiseVideo: ParsableCommand {
         ToolError(input, "damaged video: \(loss); no output written (--keep-going writes the frames that decode)")
     }
 
-    /// clip.mp4 -> clip.denoised.mp4 in the same folder.
-    static func defaultOutput(for input: String) -> String {
+    /// clip.mp4 -> clip.denoised.mp4 in the same folder; segment 2/8 -> clip.denoised.2-of-8.mp4.
+    static func defaultOutput(for input: String, segment: Shard? = nil) -> String {
         let url = URL(fileURLWithPath: input)
         let ext = url.pathExtension.isEmpty ? "mp4" : url.pathExtension
-        return url.deletingPathExtension().appendingPathExtension("denoised").appendingPathExtension(ext).path
+        let name = url.deletingPathExtension().appendingPathExtension("denoised")
+        let part = segment.map { name.appendingPathExtension("\($0.index)-of-\($0.count)") } ?? name
+        return part.appendingPathExtension(ext).path
+    }
+
+    /// --join: the segments of one --segment run, copied into -o in time order.
+    func joinSegments() throws {
+        guard let output else { throw ToolError("--join", "needs -o OUTPUT, the joined video") }
+        guard !inputs.isEmpty else { throw ToolError("--join", "no segment files given") }
+        if let segment { throw ToolError("--segment \(segment)", "cannot be used with --join") }
+        for input in inputs {
+            try FileChecks.input(input)
+            try FileChecks.output(output, input: input, force: output_.force)
+        }
+        try AtomicOutput.write(to: output) { temporary in try joinVideoSegments(inputs, into: temporary) }
+        printStatus("wrote \(output) (\(inputs.count) segment\(inputs.count == 1 ? "" : "s") joined)")
     }
 }

@@ -43,9 +43,20 @@ typedef struct {
     int output_bit_depth;    // bits per sample of the encoded pictures
 } ccodecs_video_info;
 
-// crf < 0: the codec's default (18 for H.264, 20 for H.265).
+// One time segment of the input (denoise-video --segment): video packets go to the decoder from the first
+// key frame whose timestamp is at least decode_from (INT64_MIN: from the first packet); audio, subtitle and
+// data packets are copied when their time lies in [copy_from, copy_until) (INT64_MIN / INT64_MAX:
+// unbounded); timestamps are written as they are, without the shift that makes them non-negative. Times
+// in the video stream's time base.
+typedef struct {
+    int64_t decode_from, copy_from, copy_until;
+} ccodecs_video_segment;
+
+// crf < 0: the codec's default (18 for H.264, 20 for H.265). output NULL: decoding only (no write or
+// finish; info's encoder is ""). segment NULL: the whole input.
 int ccodecs_video_open(const char *input, const char *output, int codec, int crf, const char *preset,
-                       ccodecs_video **out, ccodecs_video_info *info, char *err, size_t errlen);
+                       const ccodecs_video_segment *segment, ccodecs_video **out, ccodecs_video_info *info,
+                       char *err, size_t errlen);
 // Fills rgb (3 planes R, G, B of width*height floats in [0,1]); returns 1 for a frame, 0 at the end.
 int ccodecs_video_next(ccodecs_video *video, float *rgb, char *err, size_t errlen);
 // Timestamp (stream time base) of the frame the last ccodecs_video_next returned.
@@ -81,6 +92,7 @@ typedef struct {
     double rotation;           // clockwise degrees for display, 0..<360
     char primaries[32], transfer[32], matrix[32], range[32];  // FFmpeg's names; "unspecified" when untagged
     int64_t packet_count;      // video packets with a timestamp
+    int time_base_num, time_base_den;  // of the video stream's timestamps
     int audio_count;
     int other_count;           // streams neither the main video nor audio
 } ccodecs_probe_info;
@@ -90,12 +102,21 @@ typedef struct {
     int sample_rate;
     int channels;
     int64_t packet_count;
+    int64_t payload_bytes;
+    uint64_t payload_digest;   // FNV-1a over every packet's bytes in order: equal for copied streams
 } ccodecs_probe_audio;
+
+typedef struct {
+    int64_t pts;               // video stream time base
+    int key;                   // the container marks the packet as a key frame
+} ccodecs_probe_frame;
 
 int ccodecs_probe_open(const char *path, ccodecs_probe **out, ccodecs_probe_info *info,
                        char *err, size_t errlen);
 // Copies the video packet times (seconds, sorted), info.packet_count of them.
 void ccodecs_probe_video_times(const ccodecs_probe *probe, double *times);
+// Copies the video packets' timestamps and key-frame flags, sorted by timestamp (presentation order).
+void ccodecs_probe_video_frames(const ccodecs_probe *probe, ccodecs_probe_frame *frames);
 void ccodecs_probe_audio_stream(const ccodecs_probe *probe, int index, ccodecs_probe_audio *out);
 
 typedef struct {
@@ -107,3 +128,12 @@ typedef struct {
 
 void ccodecs_probe_other_stream(const ccodecs_probe *probe, int index, ccodecs_probe_other *out);
 void ccodecs_probe_close(ccodecs_probe *probe);
+
+// ---- Joining time segments (denoise-video --segment) into one file, by stream copy ----
+
+// Copies every packet of inputs[0], inputs[1], ... (in this order: each must start after the previous
+// ends) into output, whose container comes from its extension; streams, their metadata and the file's
+// from inputs[0]; the others must hold the same streams with the same codec parameters. On failure
+// *failed is the index of the input the line is about, or -1 for the output.
+int ccodecs_video_join(const char *const *inputs, int count, const char *output, int *failed,
+                       char *err, size_t errlen);
