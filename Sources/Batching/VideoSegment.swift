@@ -5,9 +5,11 @@
 /// The clip is cut into N runs of consecutive frames of equal length (± 1 frame), balanced for the
 /// array tasks; a cut need not fall on a key frame, because each segment decodes from the key frame at or
 /// before its first context frame (decoding a group of pictures costs little beside denoising it). A
-/// temporal model sees `radius` frames on each side of the frame it restores, so a segment also decodes
-/// and feeds `radius` context frames on each side: the frames it writes see the same windows, and the
-/// same scene cuts, as in one run over the whole clip.
+/// temporal model sees `radius` frames on each side of the frame it restores, so a segment also feeds
+/// the `radius` decoded frames on each side of its time window to the model: the frames it writes see
+/// the same windows, and the same scene cuts, as in one run over the whole clip. The plan comes from the
+/// container's packet times; the run itself goes by decoded frames and the time window, so a frame the
+/// packet list does not show (a packet without a time, two fields in one frame) still has one owner.
 public struct VideoSegment: Sendable, Equatable {
     /// Indices (presentation order) of the frames this segment writes; empty for the last segments of a
     /// clip with fewer frames than segments.
@@ -16,10 +18,6 @@ public struct VideoSegment: Sendable, Equatable {
     public let context: Range<Int>
     /// Decoding starts at the last key frame at or before the first context frame (nil: at the start).
     public let decodeFrom: Int64?
-    /// Timestamps of the first and last context frames: frames outside are skipped, and reading stops
-    /// after the last.
-    public let contextFirst: Int64?
-    public let contextLast: Int64?
     /// Frames and copied packets whose time lies in copyFrom ..< copyUntil belong to this segment (nil:
     /// unbounded, for the first and the last segment).
     public let copyFrom: Int64?
@@ -35,9 +33,8 @@ public struct VideoSegment: Sendable, Equatable {
         let first = start(segment.index), end = start(segment.index + 1)
         frames = first..<end
         context = frames.isEmpty ? first..<first : max(0, first - radius)..<min(count, end + radius)
-        contextFirst = context.isEmpty ? nil : timestamps[context.lowerBound]
-        contextLast = context.isEmpty ? nil : timestamps[context.upperBound - 1]
-        if let contextFirst, segment.index > 0 {
+        if !context.isEmpty, segment.index > 0 {
+            let contextFirst = timestamps[context.lowerBound]
             decodeFrom = keyFrames.last { $0 <= contextFirst }  // none flagged before: from the start
         } else {
             decodeFrom = nil

@@ -25,8 +25,8 @@ static int copy_side_data(const AVStream *in, AVStream *out) {
 }
 
 static int add_streams(joiner *j, AVFormatContext *first, char *err, size_t errlen) {
-    int same_container = strcmp(first->iformat->name, j->oc->oformat->name) == 0 ||
-                         (strstr(first->iformat->name, "mp4") && strstr(j->oc->oformat->name, "mp4"));
+    // Demuxer names list their family ("mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm").
+    int same_container = strstr(first->iformat->name, j->oc->oformat->name) != NULL;
     for (unsigned i = 0; i < first->nb_streams; i++) {
         AVStream *in = first->streams[i], *out = avformat_new_stream(j->oc, NULL);
         if (!out) return ff_set_message(err, errlen, "out of memory"), OUTPUT;
@@ -43,6 +43,7 @@ static int add_streams(joiner *j, AVFormatContext *first, char *err, size_t errl
         av_dict_copy(&out->metadata, in->metadata, 0);
     }
     av_dict_copy(&j->oc->metadata, first->metadata, 0);
+    av_dict_set(&j->oc->metadata, "denoise_segment", NULL, 0);  // the joined file is not a part
     return 0;
 }
 
@@ -50,7 +51,8 @@ static int add_streams(joiner *j, AVFormatContext *first, char *err, size_t errl
 // decoders read one set of parameters for the whole stream).
 static int check_matches(const AVFormatContext *first, const AVFormatContext *ic, char *err, size_t errlen) {
     if (ic->nb_streams != first->nb_streams)
-        return ff_set_message(err, errlen, "has %u streams where the first segment has %u: not a segment of the same run",
+        return ff_set_message(err, errlen, "has %u streams where the first segment has %u (MP4 leaves out a track with "
+                              "no packets in a segment, e.g. silent subtitles: use .mkv parts)",
                               ic->nb_streams, first->nb_streams), -1;
     for (unsigned i = 0; i < ic->nb_streams; i++) {
         const AVCodecParameters *a = first->streams[i]->codecpar, *b = ic->streams[i]->codecpar;
@@ -84,7 +86,10 @@ static int copy_segment(joiner *j, AVFormatContext *ic, char *err, size_t errlen
         if (pts != AV_NOPTS_VALUE && pts > j->segment_max[s]) j->segment_max[s] = pts;
         // Each segment's encoder starts its decoding times anew; with equal settings they continue the
         // previous segment's, and a rare tie moves up by one tick (never past the presentation time).
-        if (packet->dts != AV_NOPTS_VALUE && j->last_dts[s] != INT64_MIN && packet->dts <= j->last_dts[s]) {
+        // Subtitles and data may repeat a time (two events at once): they pass as they are.
+        enum AVMediaType type = out->codecpar->codec_type;
+        if ((type == AVMEDIA_TYPE_VIDEO || type == AVMEDIA_TYPE_AUDIO) && packet->dts != AV_NOPTS_VALUE &&
+            j->last_dts[s] != INT64_MIN && packet->dts <= j->last_dts[s]) {
             packet->dts = j->last_dts[s] + 1;
             if (packet->pts != AV_NOPTS_VALUE && packet->dts > packet->pts) {
                 av_packet_free(&packet);
@@ -145,7 +150,12 @@ static int join(joiner *j, const char *const *inputs, int count, const char *out
             ret = -1;
             break;
         }
-        // The first segment's streams set the output's; the others must match them.
+        // The first segment's streams set the output's; the others must match them. A segment of a clip
+        // with fewer frames than segments may hold nothing at all (MP4 then has no tracks).
+        if (i > 0 && ic->nb_streams == 0) {
+            avformat_close_input(&ic);
+            continue;
+        }
         ret = i > 0 ? check_matches(first, ic, err, errlen) : 0;
         if (ret == 0) ret = copy_segment(j, ic, err, errlen);
         avformat_close_input(&ic);

@@ -122,6 +122,8 @@ static int probe(ccodecs_probe *p, AVFormatContext *ic, char *err, size_t errlen
         copy_name(p->info.matrix, sizeof p->info.matrix, av_color_space_name(st->codecpar->color_space));
         copy_name(p->info.range, sizeof p->info.range, av_color_range_name(st->codecpar->color_range));
     }
+    const AVDictionaryEntry *segment = av_dict_get(ic->metadata, "denoise_segment", NULL, 0);
+    snprintf(p->info.segment_tag, sizeof p->info.segment_tag, "%s", segment ? segment->value : "");
     int ret = read_packets(ic, video, audio_slot, other_slot, p, err, errlen);
     free(audio_slot);
     free(other_slot);

@@ -399,6 +399,9 @@ static int open_all(ccodecs_video *v, const char *input, const char *output, int
             if (scale > INT32_MAX) scale = 0;
         }
         if (scale > 0 && av_opt_set_int(v->oc->priv_data, "movie_timescale", scale, 0) < 0) { /* not MP4/MOV */ }
+        // Which part of which run this is, for the join; MP4 keeps a free-form key only as an mdta tag.
+        av_dict_set(&v->oc->metadata, "denoise_segment", segment->tag, 0);
+        av_opt_set(v->oc->priv_data, "movflags", "+use_metadata_tags", 0);
     }
 
     if (!(v->oc->oformat->flags & AVFMT_NOFILE) && (ret = avio_open(&v->oc->pb, output, AVIO_FLAG_WRITE)) < 0)

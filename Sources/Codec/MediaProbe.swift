@@ -64,6 +64,8 @@ public struct MediaProbe: Sendable, Equatable {
     public let video: Video?
     public let audio: [Audio]
     public let others: [OtherStream]
+    /// The "denoise_segment" tag of a `denoise-video --segment` part ("K/N run"); nil for other files.
+    public let segmentTag: String?
 }
 
 public func probeMedia(path: String) throws -> MediaProbe {
@@ -104,7 +106,8 @@ public func probeMedia(path: String) throws -> MediaProbe {
         return MediaProbe.OtherStream(kind: cString(stream.kind), codecName: cString(stream.codec),
                                       packetCount: Int(stream.packet_count), language: cString(stream.language))
     }
-    return MediaProbe(video: video, audio: audio, others: others)
+    let tag = cString(info.segment_tag)
+    return MediaProbe(video: video, audio: audio, others: others, segmentTag: tag.isEmpty ? nil : tag)
 }
 
 /// A fixed C char array (imported as a tuple) as a String.

@@ -80,9 +80,11 @@ public final class VideoTranscoder {
         public var decodeFrom: Int64?
         public var copyFrom: Int64?
         public var copyUntil: Int64?
+        /// Which part of which run this is (`VideoSegmentTag`), stored in the file for the join.
+        public var tag: VideoSegmentTag
 
-        public init(decodeFrom: Int64?, copyFrom: Int64?, copyUntil: Int64?) {
-            (self.decodeFrom, self.copyFrom, self.copyUntil) = (decodeFrom, copyFrom, copyUntil)
+        public init(decodeFrom: Int64?, copyFrom: Int64?, copyUntil: Int64?, tag: VideoSegmentTag) {
+            (self.decodeFrom, self.copyFrom, self.copyUntil, self.tag) = (decodeFrom, copyFrom, copyUntil, tag)
         }
     }
 
@@ -96,15 +98,17 @@ public final class VideoTranscoder {
         (self.inputPath, self.outputPath) = (inputPath, outputPath ?? "")
         var handle: OpaquePointer?
         var raw = ccodecs_video_info()
-        let part = segment.map { ccodecs_video_segment(decode_from: $0.decodeFrom ?? .min, copy_from: $0.copyFrom ?? .min,
-                                                       copy_until: $0.copyUntil ?? .max) }
         try ffmpegCall({ $0 == CCODECS_FAIL_OUTPUT ? outputPath ?? inputPath : inputPath }) { err, length in
             func open(_ part: UnsafePointer<ccodecs_video_segment>?) -> Int32 {
                 ccodecs_video_open(inputPath, outputPath, options.cValue, Int32(clamping: options.crf ?? -1),
                                    options.preset, part, &handle, &raw, err, length)
             }
-            guard let part else { return open(nil) }
-            return withUnsafePointer(to: part) { open($0) }
+            guard let segment else { return open(nil) }
+            return segment.tag.text.withCString { tag in
+                let part = ccodecs_video_segment(decode_from: segment.decodeFrom ?? .min, copy_from: segment.copyFrom ?? .min,
+                                                 copy_until: segment.copyUntil ?? .max, tag: tag)
+                return withUnsafePointer(to: part) { open($0) }
+            }
         }
         self.handle = handle!
         info = VideoInfo(width: Int(raw.width), height: Int(raw.height), frameRate: raw.frame_rate,

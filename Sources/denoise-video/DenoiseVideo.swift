@@ -15,7 +15,9 @@ struct DenoiseVideo: ParsableCommand {
             restored from it and its two neighbours on each side, motion-compensated, never across a scene cut) unless --model says \
             otherwise: video-fast for speed, or any image preset frame by frame.
 
-            Long videos on a cluster: N array tasks run `denoise-video IN --segment K/N -o part-K.mkv`             (K = 0 ... N-1), then `denoise-video --join part-*.mkv -o OUT` copies the parts into one file             with the audio, subtitles and timestamps one run would give (docs/cluster.md).
+            Long videos on a cluster: N array tasks run `denoise-video IN --segment K/N -o part-K.mp4` \
+            (K = 0 ... N-1), then `denoise-video --join part-*.mp4 -o OUT.mp4` copies the parts into one file \
+            with the frames, audio, subtitles and timestamps one run would give (docs/cluster.md).
             """,
         version: ToolVersion.text)
 
@@ -93,6 +95,7 @@ struct DenoiseVideo: ParsableCommand {
         var plan: VideoSegment?
         if let part {
             guard let video = try probeMedia(path: input).video else { throw ToolError(input, "no video stream") }
+            if video.timestamps.isEmpty { throw ToolError(input, "its video packets carry no timestamps to cut segments by") }
             if sigma == nil, let first = try VideoTranscoder.firstFrame(of: input) { try chooseModel(firstFrame: first) }
             plan = VideoSegment(part, timestamps: video.timestamps, keyFrames: video.keyFrameTimestamps,
                                 radius: denoiser.frames / 2)
@@ -103,7 +106,8 @@ struct DenoiseVideo: ParsableCommand {
         try AtomicOutput.write(to: destination) { temporary in
             let transcoder = try VideoTranscoder(
                 inputPath: input, outputPath: temporary, options: encode,
-                segment: plan.map { .init(decodeFrom: $0.decodeFrom, copyFrom: $0.copyFrom, copyUntil: $0.copyUntil) })
+                segment: plan.map { .init(decodeFrom: $0.decodeFrom, copyFrom: $0.copyFrom, copyUntil: $0.copyUntil,
+                                          tag: VideoSegmentTag(index: part!.index, count: part!.count, run: try runName(input))) })
             let progress = ProgressReporter(total: plan?.frames.count ?? transcoder.info.frameCountEstimate)
             encoding = "\(transcoder.info.encoder), \(transcoder.info.outputBitDepth)-bit"
             var stream: FrameStream<Int64>?
@@ -115,9 +119,20 @@ struct DenoiseVideo: ParsableCommand {
                     progress.frameDone()
                 }
             }
-            while plan?.context.isEmpty != true, let frame = try transcoder.nextFrame() {
+            // A segment feeds the model the `radius` decoded frames on each side of its time window.
+            let radius = denoiser.frames / 2
+            var contextBefore: [(frame: PlanarImage, timestamp: Int64)] = []  // the last frames before the window
+            var framesAfter = 0
+            while plan?.frames.isEmpty != true, let frame = try transcoder.nextFrame() {
                 let timestamp = transcoder.lastFrameTimestamp
-                if let first = plan?.contextFirst, timestamp < first { continue }  // before this segment's context
+                if let from = plan?.copyFrom, timestamp < from {
+                    contextBefore = Array((contextBefore + [(frame, timestamp)]).suffix(radius))
+                    continue
+                }
+                if let until = plan?.copyUntil, timestamp >= until {
+                    framesAfter += 1
+                    if framesAfter > radius { break }  // the segment's context is read
+                }
                 if stream == nil {
                     if sigma == nil { try chooseModel(firstFrame: frame) }
                     // A ring of the model's window of frames: frame i is written once i + 2 is read.
@@ -125,10 +140,11 @@ struct DenoiseVideo: ParsableCommand {
                         try denoiser.denoise(window: window, sigma: sigma!, whiteNoise: whiteNoise)
                     }
                 }
+                for (earlier, time) in contextBefore { try write(try stream!.push(earlier, payload: time)) }
+                contextBefore = []
                 try write(try stream!.push(frame, payload: timestamp))
                 // Without --keep-going a damaged input stops the run at once: no output, non-zero exit.
                 if !keepGoing, !transcoder.loss.isEmpty { throw Self.lossError(input, transcoder.loss) }
-                if let last = plan?.contextLast, timestamp >= last { break }  // the segment's context is read
             }
             if let stream { try write(try stream.finish()) }
             let finalLoss = transcoder.loss
@@ -160,6 +176,22 @@ struct DenoiseVideo: ParsableCommand {
         let name = url.deletingPathExtension().appendingPathExtension("denoised")
         let part = segment.map { name.appendingPathExtension("\($0.index)-of-\($0.count)") } ?? name
         return part.appendingPathExtension(ext).path
+    }
+
+    /// Names this run for its parts' tags: the input (name, size, time of change) and every option but
+    /// --segment and -o, so that parts of one array job agree and parts of other runs do not.
+    func runName(_ input: String) throws -> String {
+        let attributes = try FileManager.default.attributesOfItem(atPath: input)
+        var options: [String] = []
+        var arguments = CommandLine.arguments.dropFirst().makeIterator()
+        while let argument = arguments.next() {
+            if ["--segment", "-o", "--output"].contains(argument) { _ = arguments.next(); continue }
+            if argument.hasPrefix("--segment=") || argument.hasPrefix("--output=") || argument == input { continue }
+            options.append(argument)
+        }
+        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        return VideoSegmentTag.runName([URL(fileURLWithPath: input).lastPathComponent, "\(attributes[.size] ?? 0)",
+                                        "\(modified)"] + options)
     }
 
     /// --join: the segments of one --segment run, copied into -o in time order.

@@ -21,14 +21,13 @@ struct VideoSegmentTests {
             #expect(part.frames.count >= 50 / count && part.frames.count <= 50 / count + 1, "balanced")
             #expect(part.context.lowerBound == max(0, part.frames.lowerBound - radius))
             #expect(part.context.upperBound == min(50, part.frames.upperBound + radius))
-            #expect(part.contextFirst == timestamps[part.context.lowerBound])
-            #expect(part.contextLast == timestamps[part.context.upperBound - 1])
             if k == 0 {
                 #expect(part.decodeFrom == nil && part.copyFrom == nil)
             } else {
                 let decodeFrom = try #require(part.decodeFrom)
-                #expect(keys.contains(decodeFrom) && decodeFrom <= part.contextFirst!)
-                #expect(keys.allSatisfy { $0 <= decodeFrom || $0 > part.contextFirst! }, "the last key frame before the context")
+                let contextFirst = timestamps[part.context.lowerBound]
+                #expect(keys.contains(decodeFrom) && decodeFrom <= contextFirst)
+                #expect(keys.allSatisfy { $0 <= decodeFrom || $0 > contextFirst }, "the last key frame before the context")
             }
             #expect((part.copyUntil == nil) == (k == count - 1))
         }
@@ -58,7 +57,7 @@ struct VideoSegmentTests {
         #expect(parts[1].copyUntil == nil, "the last segment with frames copies to the end")
         #expect(parts.allSatisfy { $0.decodeFrom == nil })
         let none = VideoSegment(Shard(index: 1, count: 2), timestamps: [], keyFrames: [], radius: 2)
-        #expect(none.frames.isEmpty && none.context.isEmpty && none.contextFirst == nil)
+        #expect(none.frames.isEmpty && none.context.isEmpty && none.decodeFrom == nil)
     }
 
     @Test func segmentValuesAreCheckedWithTheirOptionName() {

@@ -47,9 +47,10 @@ typedef struct {
 // key frame whose timestamp is at least decode_from (INT64_MIN: from the first packet); audio, subtitle and
 // data packets are copied when their time lies in [copy_from, copy_until) (INT64_MIN / INT64_MAX:
 // unbounded); timestamps are written as they are, without the shift that makes them non-negative. Times
-// in the video stream's time base.
+// in the video stream's time base. tag is stored as the file's "denoise_segment" metadata, for the join.
 typedef struct {
     int64_t decode_from, copy_from, copy_until;
+    const char *tag;
 } ccodecs_video_segment;
 
 // crf < 0: the codec's default (18 for H.264, 20 for H.265). output NULL: decoding only (no write or
@@ -95,6 +96,7 @@ typedef struct {
     int time_base_num, time_base_den;  // of the video stream's timestamps
     int audio_count;
     int other_count;           // streams neither the main video nor audio
+    char segment_tag[128];     // the file's "denoise_segment" metadata (a --segment part); "" without
 } ccodecs_probe_info;
 
 typedef struct {
@@ -133,7 +135,8 @@ void ccodecs_probe_close(ccodecs_probe *probe);
 
 // Copies every packet of inputs[0], inputs[1], ... (in this order: each must start after the previous
 // ends) into output, whose container comes from its extension; streams, their metadata and the file's
-// from inputs[0]; the others must hold the same streams with the same codec parameters. On failure
+// (less "denoise_segment") from inputs[0]; the others must hold the same streams with the same codec
+// parameters, or none at all (an empty segment). On failure
 // *failed is the index of the input the line is about, or -1 for the output.
 int ccodecs_video_join(const char *const *inputs, int count, const char *output, int *failed,
                        char *err, size_t errlen);
