@@ -111,7 +111,7 @@ public final class Denoiser: @unchecked Sendable {
         // leaves a noise level per pixel (0-255), stacked after the frames for the tiler to cut alike.
         var levels: PlanarImage?
         if window.count > 1, model.config.alignment == .block { colour = BlockMatcher.align(window: colour, threads: processor.threads) }
-        if window.count > 1, model.config.prefilter == .robust { (colour, levels) = TemporalPrefilter.apply(window: colour, sigma: sigma) }
+        if window.count > 1, model.config.prefilter == .robust { (colour, levels) = TemporalPrefilter.apply(window: colour, sigma: sigma, threads: processor.threads) }
         oneAtATime.lock()
         defer { oneAtATime.unlock() }
         let result = processor.run(stack: colour + (levels.map { [$0] } ?? []), outChannels: 3, progress: progress,

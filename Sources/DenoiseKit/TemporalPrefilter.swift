@@ -18,16 +18,17 @@ public enum TemporalPrefilter {
     /// `window`: aligned frames of one size (centre in the middle), `sigma` on the 0-255 scale. Returns the
     /// window with its centre replaced and the level left at each pixel, sigma * sqrt(sum(w^2)) / sum(w),
     /// as one plane on the 0-255 scale; nil (and the window as it is) when there was nothing to average.
-    public static func apply(window: [PlanarImage], sigma: Float) -> (window: [PlanarImage], levels: PlanarImage?) {
+    /// The neighbours' weights are computed on up to `threads` threads (one neighbour each) and summed in
+    /// slot order, so the result does not depend on `threads`.
+    public static func apply(window: [PlanarImage], sigma: Float, threads: Int = 1) -> (window: [PlanarImage], levels: PlanarImage?) {
         let centreIndex = window.count / 2
         let neighbours = distinctNeighbours(window)
         guard sigma >= 0.5, !neighbours.isEmpty else { return (window, nil) }
         let centre = window[centreIndex]
         let (w, h, planes, n) = (centre.width, centre.height, centre.channels, centre.planeCount)
         let s2 = Double(sigma / 255) * Double(sigma / 255)
-        var total = centre.pixels.map(Double.init)
-        var weights = [Double](repeating: 1, count: n), squares = [Double](repeating: 1, count: n)
-        for t in neighbours {
+        // Neighbour t's weight at each pixel: (H, W).
+        func weights(of t: Int) -> [Double] {
             let a = window[t].pixels, c = centre.pixels
             var difference = [Double](repeating: 0, count: n)  // (H, W) mean over planes of the squared difference
             for i in 0..<n {
@@ -38,19 +39,33 @@ public enum TemporalPrefilter {
                 }
                 difference[i] = sum / Double(planes)
             }
-            let mean = boxMean(difference, width: w, height: h, side: patch)
+            return boxMean(difference, width: w, height: h, side: patch).map { exp(-gain * max(0, $0 / (2 * s2) - 1)) }
+        }
+        var neighbourWeights = [[Double]](repeating: [], count: neighbours.count)
+        if threads > 1, neighbours.count > 1 {
+            let lock = NSLock()
+            DispatchQueue.concurrentPerform(iterations: neighbours.count) { k in
+                let computed = weights(of: neighbours[k])
+                lock.withLock { neighbourWeights[k] = computed }
+            }
+        } else {
+            neighbourWeights = neighbours.map(weights(of:))
+        }
+        var total = centre.pixels.map(Double.init)
+        var weightSum = [Double](repeating: 1, count: n), squares = [Double](repeating: 1, count: n)
+        for (t, weight) in zip(neighbours, neighbourWeights) {
+            let a = window[t].pixels
             for i in 0..<n {
-                let weight = exp(-gain * max(0, mean[i] / (2 * s2) - 1))
-                for p in 0..<planes { total[p * n + i] += weight * Double(a[p * n + i]) }
-                weights[i] += weight
-                squares[i] += weight * weight
+                for p in 0..<planes { total[p * n + i] += weight[i] * Double(a[p * n + i]) }
+                weightSum[i] += weight[i]
+                squares[i] += weight[i] * weight[i]
             }
         }
         var filtered = centre
-        for p in 0..<planes { for i in 0..<n { filtered.pixels[p * n + i] = Float(total[p * n + i] / weights[i]) } }
+        for p in 0..<planes { for i in 0..<n { filtered.pixels[p * n + i] = Float(total[p * n + i] / weightSum[i]) } }
         var result = window
         result[centreIndex] = filtered
-        let levels = (0..<n).map { Float(Double(sigma) * squares[$0].squareRoot() / weights[$0]) }
+        let levels = (0..<n).map { Float(Double(sigma) * squares[$0].squareRoot() / weightSum[$0]) }
         return (result, PlanarImage(width: w, height: h, channels: 1, pixels: levels))
     }
 

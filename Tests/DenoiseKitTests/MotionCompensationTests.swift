@@ -53,6 +53,15 @@ import Imaging
         #expect(found.reduce(0, +) / Float(found.count) < f.prefilterSigma * 0.95)  // some noise was averaged away
     }
 
+    /// Neighbours weighed on two threads give the one-thread result exactly (summed in slot order).
+    @Test func prefilterThreadsDoNotChangeTheResult() throws {
+        let clean = try Repo.clean("chelsea")
+        let window = (1...5).map { addGaussianNoise(clean, sigma: 20, seed: UInt64($0)) }
+        let one = TemporalPrefilter.apply(window: window, sigma: 20, threads: 1)
+        let two = TemporalPrefilter.apply(window: window, sigma: 20, threads: 2)
+        #expect(one.window[2] == two.window[2] && one.levels == two.levels)
+    }
+
     /// Copies of a frame count once: a window clamped at a clip's end has no more noise averaged away than
     /// its distinct frames hold, and a window of copies is left as it is.
     @Test func prefilterCountsEachFrameOnce() throws {
