@@ -11,6 +11,8 @@
 /// container's packet times; the run itself goes by decoded frames and the time window, so a frame the
 /// packet list does not show (a packet without a time, two fields in one frame) still has one owner.
 public struct VideoSegment: Sendable, Equatable {
+    /// Which of the N segments this is.
+    public let shard: Shard
     /// Indices (presentation order) of the frames this segment writes; empty for the last segments of a
     /// clip with fewer frames than segments.
     public let frames: Range<Int>
@@ -26,6 +28,7 @@ public struct VideoSegment: Sendable, Equatable {
     /// `timestamps`: every frame's, sorted (presentation order); `keyFrames`: the key frames' timestamps.
     public init(_ segment: Shard, timestamps: [Int64], keyFrames: [Int64], radius: Int) {
         precondition(radius >= 0)
+        shard = segment
         let count = timestamps.count
         // Segment k starts at frame floor(count * k / N): lengths differ by at most one frame. With fewer
         // frames than segments, one frame each and the last segments empty (they write and copy nothing).

@@ -14,6 +14,9 @@ void ff_set_error(char *err, size_t errlen, const char *what, int code);
 void ff_set_message(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 // Fails with a clear line for a missing, empty or non-regular file before FFmpeg probes it.
 int ff_check_input_file(const char *path, char *err, size_t errlen);
+// The file metadata key where a denoise-video --segment part records which part of which run it is.
+#define FF_SEGMENT_TAG_KEY "denoise_segment"
+
 // Opens path and reads its stream parameters.
 int ff_open_input(const char *path, AVFormatContext **ic, char *err, size_t errlen);
 

@@ -43,7 +43,7 @@ static int add_streams(joiner *j, AVFormatContext *first, char *err, size_t errl
         av_dict_copy(&out->metadata, in->metadata, 0);
     }
     av_dict_copy(&j->oc->metadata, first->metadata, 0);
-    av_dict_set(&j->oc->metadata, "denoise_segment", NULL, 0);  // the joined file is not a part
+    av_dict_set(&j->oc->metadata, FF_SEGMENT_TAG_KEY, NULL, 0);  // the joined file is not a part
     return 0;
 }
 
@@ -184,4 +184,14 @@ int ccodecs_video_join(const char *const *inputs, int count, const char *output,
     av_free(j.segment_end);
     av_free(j.segment_max);
     return ret < 0 ? (*failed >= 0 ? CCODECS_FAIL_INPUT : OUTPUT) : 0;
+}
+
+int ccodecs_video_segment_tag(const char *path, char *tag, size_t taglen, char *err, size_t errlen) {
+    AVFormatContext *ic = NULL;
+    if (taglen > 0) tag[0] = 0;
+    if (ff_open_input(path, &ic, err, errlen) < 0) return CCODECS_FAIL_INPUT;
+    const AVDictionaryEntry *entry = av_dict_get(ic->metadata, FF_SEGMENT_TAG_KEY, NULL, 0);
+    if (entry) snprintf(tag, taglen, "%s", entry->value);
+    avformat_close_input(&ic);
+    return 0;
 }

@@ -7,16 +7,10 @@
 
 struct ccodecs_probe {
     ccodecs_probe_info info;
-    double *times;
     ccodecs_probe_frame *frames;  // (packet_count), sorted by timestamp
     ccodecs_probe_audio *audio;
     ccodecs_probe_other *other;
 };
-
-static int compare_doubles(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 static int compare_frames(const void *a, const void *b) {
     int64_t x = ((const ccodecs_probe_frame *)a)->pts, y = ((const ccodecs_probe_frame *)b)->pts;
@@ -51,25 +45,18 @@ static int read_packets(AVFormatContext *ic, int video, const int *audio_slot, c
         if (packet->stream_index == video && ts != AV_NOPTS_VALUE && !(packet->flags & AV_PKT_FLAG_DISCARD)) {
             if ((size_t)p->info.packet_count == capacity) {
                 capacity = capacity ? 2 * capacity : 256;
-                double *grown = realloc(p->times, capacity * sizeof *grown);
-                if (grown) p->times = grown;
-                ccodecs_probe_frame *frames = grown ? realloc(p->frames, capacity * sizeof *frames) : NULL;
+                ccodecs_probe_frame *frames = realloc(p->frames, capacity * sizeof *frames);
                 if (frames) p->frames = frames;
                 else ret = AVERROR(ENOMEM);
             }
-            if (ret >= 0) {
-                p->frames[p->info.packet_count] = (ccodecs_probe_frame){ts, (packet->flags & AV_PKT_FLAG_KEY) != 0};
-                p->times[p->info.packet_count++] = ts * av_q2d(ic->streams[video]->time_base);
-            }
+            if (ret >= 0)
+                p->frames[p->info.packet_count++] = (ccodecs_probe_frame){ts, (packet->flags & AV_PKT_FLAG_KEY) != 0};
         }
         av_packet_unref(packet);
     }
     av_packet_free(&packet);
     if (ret != AVERROR_EOF) return ff_set_error(err, errlen, "cannot read", ret), -1;
-    if (p->info.packet_count > 1) {
-        qsort(p->times, p->info.packet_count, sizeof *p->times, compare_doubles);
-        qsort(p->frames, p->info.packet_count, sizeof *p->frames, compare_frames);
-    }
+    if (p->info.packet_count > 1) qsort(p->frames, p->info.packet_count, sizeof *p->frames, compare_frames);
     return 0;
 }
 
@@ -122,8 +109,6 @@ static int probe(ccodecs_probe *p, AVFormatContext *ic, char *err, size_t errlen
         copy_name(p->info.matrix, sizeof p->info.matrix, av_color_space_name(st->codecpar->color_space));
         copy_name(p->info.range, sizeof p->info.range, av_color_range_name(st->codecpar->color_range));
     }
-    const AVDictionaryEntry *segment = av_dict_get(ic->metadata, "denoise_segment", NULL, 0);
-    snprintf(p->info.segment_tag, sizeof p->info.segment_tag, "%s", segment ? segment->value : "");
     int ret = read_packets(ic, video, audio_slot, other_slot, p, err, errlen);
     free(audio_slot);
     free(other_slot);
@@ -146,10 +131,6 @@ int ccodecs_probe_open(const char *path, ccodecs_probe **out, ccodecs_probe_info
     return 0;
 }
 
-void ccodecs_probe_video_times(const ccodecs_probe *p, double *times) {
-    if (p->info.packet_count > 0) memcpy(times, p->times, p->info.packet_count * sizeof *times);
-}
-
 void ccodecs_probe_video_frames(const ccodecs_probe *p, ccodecs_probe_frame *frames) {
     if (p->info.packet_count > 0) memcpy(frames, p->frames, p->info.packet_count * sizeof *frames);
 }
@@ -160,7 +141,6 @@ void ccodecs_probe_other_stream(const ccodecs_probe *p, int index, ccodecs_probe
 
 void ccodecs_probe_close(ccodecs_probe *p) {
     if (!p) return;
-    free(p->times);
     free(p->frames);
     free(p->audio);
     free(p->other);

@@ -400,7 +400,7 @@ static int open_all(ccodecs_video *v, const char *input, const char *output, int
         }
         if (scale > 0 && av_opt_set_int(v->oc->priv_data, "movie_timescale", scale, 0) < 0) { /* not MP4/MOV */ }
         // Which part of which run this is, for the join; MP4 keeps a free-form key only as an mdta tag.
-        av_dict_set(&v->oc->metadata, "denoise_segment", segment->tag, 0);
+        av_dict_set(&v->oc->metadata, FF_SEGMENT_TAG_KEY, segment->tag, 0);
         av_opt_set(v->oc->priv_data, "movflags", "+use_metadata_tags", 0);
     }
 

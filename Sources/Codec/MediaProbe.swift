@@ -14,13 +14,18 @@ public struct MediaProbe: Sendable, Equatable {
         /// The stream's colour tags, as FFmpeg names them ("bt2020", "smpte2084", "bt2020nc", "tv";
         /// "unspecified" where untagged).
         public let colour: ColourTags
-        /// Every video packet's presentation time in seconds, sorted (= frame times).
-        public let packetTimes: [Double]
-        /// The same times as the stream stores them (units of `timeBase` seconds), sorted, and those of
-        /// the packets the container marks as key frames (where decoding can start).
+        /// Every video packet's presentation time as the stream stores it (units of `timeBase` seconds),
+        /// sorted (= frame times), and those of the packets the container marks as key frames (where
+        /// decoding can start).
         public let timestamps: [Int64]
         public let keyFrameTimestamps: [Int64]
         public let timeBase: TimeBase
+
+        /// The same times in seconds.
+        public var packetTimes: [Double] {
+            let seconds = Double(timeBase.numerator) / Double(timeBase.denominator)
+            return timestamps.map { Double($0) * seconds }
+        }
     }
 
     /// Seconds per timestamp unit, numerator / denominator (1/12800, 1/1000, ...).
@@ -64,8 +69,6 @@ public struct MediaProbe: Sendable, Equatable {
     public let video: Video?
     public let audio: [Audio]
     public let others: [OtherStream]
-    /// The "denoise_segment" tag of a `denoise-video --segment` part ("K/N run"); nil for other files.
-    public let segmentTag: String?
 }
 
 public func probeMedia(path: String) throws -> MediaProbe {
@@ -76,10 +79,6 @@ public func probeMedia(path: String) throws -> MediaProbe {
     var video: MediaProbe.Video?
     if info.has_video != 0 {
         let count = Int(info.packet_count)
-        let times = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
-            ccodecs_probe_video_times(handle, buffer.baseAddress)
-            initialized = count
-        }
         let frames = [ccodecs_probe_frame](unsafeUninitializedCapacity: count) { buffer, initialized in
             ccodecs_probe_video_frames(handle, buffer.baseAddress)
             initialized = count
@@ -89,7 +88,7 @@ public func probeMedia(path: String) throws -> MediaProbe {
                                  rotationDegrees: info.rotation,
                                  colour: .init(primaries: cString(info.primaries), transfer: cString(info.transfer),
                                                matrix: cString(info.matrix), range: cString(info.range)),
-                                 packetTimes: times, timestamps: frames.map(\.pts),
+                                 timestamps: frames.map(\.pts),
                                  keyFrameTimestamps: frames.filter { $0.key != 0 }.map(\.pts),
                                  timeBase: .init(numerator: Int(info.time_base_num), denominator: Int(info.time_base_den)))
     }
@@ -106,8 +105,7 @@ public func probeMedia(path: String) throws -> MediaProbe {
         return MediaProbe.OtherStream(kind: cString(stream.kind), codecName: cString(stream.codec),
                                       packetCount: Int(stream.packet_count), language: cString(stream.language))
     }
-    let tag = cString(info.segment_tag)
-    return MediaProbe(video: video, audio: audio, others: others, segmentTag: tag.isEmpty ? nil : tag)
+    return MediaProbe(video: video, audio: audio, others: others)
 }
 
 /// A fixed C char array (imported as a tuple) as a String.

@@ -9,7 +9,7 @@ import Foundation
 public func joinVideoSegments(_ segmentPaths: [String], into outputPath: String) throws {
     guard !segmentPaths.isEmpty else { throw CodecError(file: outputPath, problem: "no segments to join") }
     let tagged = try segmentPaths.map { path -> (tag: VideoSegmentTag, path: String) in
-        guard let text = try probeMedia(path: path).segmentTag, let tag = VideoSegmentTag(parsing: text) else {
+        guard let tag = try VideoSegmentTag.read(from: path) else {
             throw CodecError(file: path, problem: "not a part written by denoise-video --segment")
         }
         return (tag, path)

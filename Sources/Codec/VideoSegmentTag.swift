@@ -1,3 +1,5 @@
+import CCodecs
+
 /// What a `denoise-video --segment K/N` part records about itself ("K/N run" in the file's
 /// "denoise_segment" metadata), so that `joinVideoSegments` takes the parts in order and refuses a set
 /// with a part missing, doubled, or left from another run. `run` names the run: a digest of the input
@@ -23,6 +25,17 @@ public struct VideoSegmentTag: Sendable, Equatable {
     }
 
     public var text: String { "\(index)/\(count) \(run)" }
+
+    /// The tag a part at `path` holds (its "denoise_segment" metadata, read from the file's header);
+    /// nil for a file that is not a part.
+    public static func read(from path: String) throws -> VideoSegmentTag? {
+        var text = [CChar](repeating: 0, count: 256)
+        let length = text.count
+        try ffmpegCall({ _ in path }) { err, errLength in
+            text.withUnsafeMutableBufferPointer { ccodecs_video_segment_tag(path, $0.baseAddress, length, err, errLength) }
+        }
+        return VideoSegmentTag(parsing: String(cString: text))
+    }
 
     /// A run name from the things that make two runs differ: FNV-1a over `parts`, as 16 hex digits.
     public static func runName(_ parts: [String]) -> String {

@@ -107,7 +107,7 @@ struct DenoiseVideo: ParsableCommand {
             let transcoder = try VideoTranscoder(
                 inputPath: input, outputPath: temporary, options: encode,
                 segment: plan.map { .init(decodeFrom: $0.decodeFrom, copyFrom: $0.copyFrom, copyUntil: $0.copyUntil,
-                                          tag: VideoSegmentTag(index: part!.index, count: part!.count, run: try runName(input))) })
+                                          tag: VideoSegmentTag(index: $0.shard.index, count: $0.shard.count, run: try runName(input))) })
             let progress = ProgressReporter(total: plan?.frames.count ?? transcoder.info.frameCountEstimate)
             encoding = "\(transcoder.info.encoder), \(transcoder.info.outputBitDepth)-bit"
             var stream: FrameStream<Int64>?

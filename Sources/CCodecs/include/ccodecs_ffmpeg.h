@@ -96,7 +96,6 @@ typedef struct {
     int time_base_num, time_base_den;  // of the video stream's timestamps
     int audio_count;
     int other_count;           // streams neither the main video nor audio
-    char segment_tag[128];     // the file's "denoise_segment" metadata (a --segment part); "" without
 } ccodecs_probe_info;
 
 typedef struct {
@@ -115,8 +114,6 @@ typedef struct {
 
 int ccodecs_probe_open(const char *path, ccodecs_probe **out, ccodecs_probe_info *info,
                        char *err, size_t errlen);
-// Copies the video packet times (seconds, sorted), info.packet_count of them.
-void ccodecs_probe_video_times(const ccodecs_probe *probe, double *times);
 // Copies the video packets' timestamps and key-frame flags, sorted by timestamp (presentation order).
 void ccodecs_probe_video_frames(const ccodecs_probe *probe, ccodecs_probe_frame *frames);
 void ccodecs_probe_audio_stream(const ccodecs_probe *probe, int index, ccodecs_probe_audio *out);
@@ -140,3 +137,5 @@ void ccodecs_probe_close(ccodecs_probe *probe);
 // *failed is the index of the input the line is about, or -1 for the output.
 int ccodecs_video_join(const char *const *inputs, int count, const char *output, int *failed,
                        char *err, size_t errlen);
+// Copies a part's "denoise_segment" metadata into tag ("" for other files), reading only the file's header.
+int ccodecs_video_segment_tag(const char *path, char *tag, size_t taglen, char *err, size_t errlen);
