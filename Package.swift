@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "DenoiseKit", dependencies: ["Imaging", "Tiling", "SkipatModel", "Engine", "DenoiseModels"]),
         // Shared pieces of the command-line tools (options, error reporting, safe output).
         .target(name: "DenoiseCLI", dependencies: [
-            "DenoiseKit", "SkipatModel", "Codec", "Batching", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "DenoiseKit", "SkipatModel", "Engine", "Codec", "Batching", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .executableTarget(name: "denoise", dependencies: ["DenoiseCLI"]),
@@ -66,7 +66,7 @@ let package = Package(
         .executableTarget(name: "denoise-fuzz", dependencies: ["SkipatModel", "Evaluation"], path: "Tests/Fuzz/Swift"),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Imaging"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "CKernels", "Imaging"]),
         .testTarget(name: "ReadmeExampleTests", dependencies: ["TestSupport", "DenoiseKit", "Codec"]),
         .testTarget(name: "SkipatModelTests", dependencies: ["SkipatModel", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CodecTests", dependencies: ["TestSupport", "Codec"], exclude: ["Fixtures"]),
@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "denoise", "denoise-video", "Codec", "Metrics", "Imaging"]),
         .testTarget(name: "DenoiseKitTests", dependencies: ["TestSupport", "DenoiseKit", "Metrics", "Codec", "Tiling"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "Batching", "DenoiseKit", "Codec", "Imaging", "denoise-eval"],
+        .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "Batching", "DenoiseKit", "Engine", "Codec", "Imaging", "denoise-eval"],
                     exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]

@@ -25,7 +25,7 @@ public final class BlindModels {
     public func denoiser(for level: BlindNoiseLevel?) throws -> Denoiser {
         guard let level, !level.isWhite, let preset = cameraPreset else { return primary }
         if variant == nil {
-            variant = try options.pipeline.makeDenoiser(model: try ModelCatalog.load(preset))
+            variant = try options.pipeline.makeDenoiser(model: try options.pipeline.loadModel(preset))
         }
         printStatus("camera noise: using \(preset)")
         return variant!

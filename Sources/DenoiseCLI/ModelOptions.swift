@@ -46,6 +46,6 @@ public struct ModelOptions: ParsableArguments {
     /// Loads the chosen model (or `defaultPreset`) and builds the tiled pipeline around it.
     public func makeDenoiser(defaultPreset: String) throws -> Denoiser {
         try check()
-        return try pipeline.makeDenoiser(model: try ModelCatalog.load(self.model ?? defaultPreset))
+        return try pipeline.makeDenoiser(model: try pipeline.loadModel(self.model ?? defaultPreset))
     }
 }

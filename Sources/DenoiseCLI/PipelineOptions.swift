@@ -1,8 +1,9 @@
 import ArgumentParser
 import DenoiseKit
+import Engine
 import SkipatModel
 
-/// How a model is run, shared by every tool: tiling, threads, self-ensemble.
+/// How a model is run, shared by every tool: tiling, threads, self-ensemble, precision.
 public struct PipelineOptions: ParsableArguments {
     @Option(name: .long, help: "Tile side in pixels (a multiple of the model's window x 2^levels).")
     public var tile: Int = Denoiser.defaultTileSize
@@ -15,6 +16,9 @@ public struct PipelineOptions: ParsableArguments {
 
     @Flag(name: .customLong("self-ensemble"), help: "Average the model over the 8 flips and rotations of every tile: a little cleaner, 8x slower.")
     public var selfEnsemble = false
+
+    @Flag(name: .customLong("float32"), help: "Run every layer in float32 (default: the attention and feed-forward Linear layers in bfloat16 where the CPU has AVX-512 BF16, 1.15x faster, PSNR within 0.001 dB).")
+    public var float32 = false
 
     public init() {}
 
@@ -30,6 +34,14 @@ public struct PipelineOptions: ParsableArguments {
 
     /// The overlap in use: the one given, else the default, reduced for small tiles so it stays below half.
     public var effectiveOverlap: Int { overlap ?? min(Denoiser.defaultOverlap, tile / 4) }
+
+    /// The precision models load in.
+    public var precision: MatrixPrecision { float32 ? .float32 : .fastest }
+
+    /// A preset or weight file (ModelCatalog.load) in this run's precision.
+    public func loadModel(_ nameOrPath: String) throws -> SkipatDenoiser {
+        try ModelCatalog.load(nameOrPath, precision: precision)
+    }
 
     /// The tiled pipeline around `model`.
     public func makeDenoiser(model: SkipatDenoiser) throws -> Denoiser {

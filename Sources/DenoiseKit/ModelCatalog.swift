@@ -1,4 +1,5 @@
 import DenoiseModels
+import Engine
 import Foundation
 import SkipatModel
 
@@ -21,18 +22,19 @@ public enum ModelCatalog {
         return FileManager.default.fileExists(atPath: nameOrPath) ? nameOrPath : nil
     }
 
-    /// A bundled preset.
-    public static func load(_ preset: Preset) throws -> SkipatDenoiser {
+    /// A bundled preset. `precision` of its Linear layers: by default bfloat16 where the CPU runs it
+    /// (MatrixPrecision.fastest; `--float32` in the tools).
+    public static func load(_ preset: Preset, precision: MatrixPrecision = .fastest) throws -> SkipatDenoiser {
         guard let url = BundledWeights.url(for: preset.rawValue) else {
             throw DenoiserError(preset.rawValue, "bundled weights are missing from this build (reinstall, or train and "
                                 + "export them: docs/training.md)")
         }
-        return try load(weightFile: url.path)
+        return try load(weightFile: url.path, precision: precision)
     }
 
     /// The model in the weight file at `path`. The file is memory-mapped: the loader checks its header
     /// against its size before any tensor is read (docs/design.md, section 3).
-    public static func load(weightFile path: String) throws -> SkipatDenoiser {
+    public static func load(weightFile path: String, precision: MatrixPrecision = .fastest) throws -> SkipatDenoiser {
         let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
         guard let type else { throw DenoiserError(path, "no such weight file") }
         guard type == .typeRegular else {
@@ -44,18 +46,18 @@ public enum ModelCatalog {
         } catch {
             throw DenoiserError(path, "cannot read the weight file")
         }
-        return try SkipatDenoiser(weightBytes: bytes, source: path)
+        return try SkipatDenoiser(weightBytes: bytes, source: path, precision: precision)
     }
 
     /// What a user typed after `--model`: a preset name, else a path to a weight file (write ./quality for a
     /// file that has a preset's name).
-    public static func load(_ nameOrPath: String) throws -> SkipatDenoiser {
-        if let preset = Preset(rawValue: nameOrPath) { return try load(preset) }
+    public static func load(_ nameOrPath: String, precision: MatrixPrecision = .fastest) throws -> SkipatDenoiser {
+        if let preset = Preset(rawValue: nameOrPath) { return try load(preset, precision: precision) }
         guard nameOrPath.contains("/") || nameOrPath.hasSuffix(".safetensors") || FileManager.default.fileExists(atPath: nameOrPath) else {
             throw DenoiserError(nameOrPath, "unknown model: not one of the presets \(presets.joined(separator: ", ")) "
                                 + "and not a weight file")
         }
-        return try load(weightFile: nameOrPath)
+        return try load(weightFile: nameOrPath, precision: precision)
     }
 }
 

@@ -21,23 +21,26 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
     public var threads: Int
     /// true when every tile was averaged over its 8 flips and rotations; nil (absent) for a single pass.
     public var selfEnsemble: Bool?
+    /// "bfloat16" when the model's Linear layers ran in bfloat16; nil (absent) for float32.
+    public var precision: String?
     /// true when the synthetic noise was clipped and rounded to 8 bits (as a file holds it); nil (absent) otherwise.
     public var clipped: Bool?
     public var runs: [EvaluationRun]
 
     public init(task: String, dataset: String, source: String, reference: String? = nil, model: ModelIdentity, seed: UInt64?,
                 blind: Bool, shard: String?, tile: Int, overlap: Int, threads: Int, selfEnsemble: Bool? = nil,
-                clipped: Bool? = nil, runs: [EvaluationRun]) {
+                clipped: Bool? = nil, precision: String? = nil, runs: [EvaluationRun]) {
         (self.task, self.dataset, self.source, self.reference) = (task, dataset, source, reference)
         (self.model, self.seed, self.blind) = (model, seed, blind)
         (self.shard, self.tile, self.overlap, self.threads, self.runs) = (shard, tile, overlap, threads, runs)
         self.selfEnsemble = selfEnsemble == true ? true : nil
         self.clipped = clipped == true ? true : nil
+        self.precision = precision == "float32" ? nil : precision
     }
 
     enum CodingKeys: String, CodingKey {
         case task, dataset, source, reference, model, seed, blind, shard, tile, overlap, threads, runs
-        case selfEnsemble = "self_ensemble", clipped
+        case selfEnsemble = "self_ensemble", clipped, precision
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -55,6 +58,7 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
         try c.encode(threads, forKey: .threads)
         try c.encodeIfPresent(selfEnsemble, forKey: .selfEnsemble)
         try c.encodeIfPresent(clipped, forKey: .clipped)
+        try c.encodeIfPresent(precision, forKey: .precision)
         try c.encode(runs, forKey: .runs)
     }
 

@@ -76,7 +76,7 @@ public final class Evaluator {
                                 blind: synthetic ? blind : true, shard: shard == .all ? nil : shard.description,
                                 tile: denoiser.processor.tileSize, overlap: denoiser.processor.overlap,
                                 threads: denoiser.processor.threads, selfEnsemble: denoiser.selfEnsemble,
-                                clipped: synthetic && clipNoise, runs: runs)
+                                clipped: synthetic && clipNoise, precision: denoiser.model.precision.rawValue, runs: runs)
     }
 
     /// "sigma25" (the save folder of one noise level).

@@ -12,7 +12,8 @@ public enum ReportMerge {
                                  ("seed", report.seed.map(String.init) ?? "none", first.seed.map(String.init) ?? "none"),
                                  ("blind", String(report.blind), String(first.blind)),
                                  ("self-ensemble", String(report.selfEnsemble ?? false), String(first.selfEnsemble ?? false)),
-                                 ("clipped noise", String(report.clipped ?? false), String(first.clipped ?? false))] where a != b {
+                                 ("clipped noise", String(report.clipped ?? false), String(first.clipped ?? false)),
+                                 ("precision", report.precision ?? "float32", first.precision ?? "float32")] where a != b {
                 throw EvaluationError(path, "\(what) \(a) differs from \(firstPath) (\(b)); only shards of one evaluation merge")
             }
             for run in report.runs {

@@ -4,10 +4,10 @@ import Engine
 extension ConvFeedForward {
     /// Reads `<prefix>.fc1` (hidden, width), `<prefix>.dwconv` (kernel, kernel, hidden) and `<prefix>.fc2` (width, hidden).
     init(_ r: inout WeightReader, prefix: String, width: Int, hidden: Int, kernel: Int) throws {
-        self.init(fc1: Linear(weight: try r("\(prefix).fc1.weight", hidden, width), bias: try r("\(prefix).fc1.bias", hidden)),
+        self.init(fc1: try r.linear("\(prefix).fc1", out: hidden, in: width),
                   dwconv: DepthwiseConv(weight: try r("\(prefix).dwconv.weight", kernel, kernel, hidden),
                                         bias: try r("\(prefix).dwconv.bias", hidden)),
-                  fc2: Linear(weight: try r("\(prefix).fc2.weight", width, hidden), bias: try r("\(prefix).fc2.bias", width)))
+                  fc2: try r.linear("\(prefix).fc2", out: width, in: hidden))
     }
 
     /// Runs with its ring of hidden rows in the workspace's feed-forward slot; y may be x.

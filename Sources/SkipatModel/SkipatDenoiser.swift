@@ -10,6 +10,7 @@ public typealias ForwardTrace = (_ name: String, _ values: UnsafePointer<Float>,
 public final class SkipatDenoiser: Sendable {
     public let config: ModelConfig
     public let metadata: [String: String]
+    public let precision: MatrixPrecision
     let inputProjection: Conv2d                 // (C, 3, 3, 3T+1): every frame's RGB + the noise level
     let fusion: (input: Conv2d, output: Conv2d)?  // temporal models: (F, 3, 3, 3T+1), (C, 3, 3, F)
     let encoders: [Stage]                       // level i at width C*2^i
@@ -19,13 +20,16 @@ public final class SkipatDenoiser: Sendable {
     let decoders: [Stage]                       // level i at width 2*C*2^i
     let outputProjection: Conv2d                // (3, 3, 3, 2C)
 
-    public convenience init(weightBytes: Data, source: String) throws {
-        try self.init(weights: try WeightFile(bytes: weightBytes, source: source))
+    public convenience init(weightBytes: Data, source: String, precision: MatrixPrecision = .float32) throws {
+        try self.init(weights: try WeightFile(bytes: weightBytes, source: source), precision: precision)
     }
 
-    public init(weights: WeightFile) throws {
+    /// `precision`: of the transformer's Linear layers (attention and feed-forward); the convolutions stay
+    /// float32. `.bfloat16` runs them in bf16 where the CPU has AVX-512 BF16 (MatrixPrecision).
+    public init(weights: WeightFile, precision: MatrixPrecision = .float32) throws {
         let cfg = weights.config, c = cfg.channels, levels = cfg.levels
-        var r = WeightReader(weights)
+        var r = WeightReader(weights, precision: precision)
+        self.precision = precision
         config = cfg
         metadata = weights.metadata
         inputProjection = Conv2d(weight: try r("input_proj.weight", c, 3, 3, cfg.inChannels),

@@ -149,9 +149,17 @@ public struct WeightFileError: Error, CustomStringConvertible, Equatable {
 /// Hands out tensors by name and, at the end, rejects any the model did not ask for.
 struct WeightReader {
     let file: WeightFile
+    /// The precision of the transformer's Linear layers (`linear(_:_:_:)`).
+    let precision: MatrixPrecision
     private(set) var used: Set<String> = []
 
-    init(_ file: WeightFile) { self.file = file }
+    init(_ file: WeightFile, precision: MatrixPrecision = .float32) { (self.file, self.precision) = (file, precision) }
+
+    /// A transformer Linear layer: `<prefix>.weight` (out, in) and `<prefix>.bias` (out), in the reader's precision.
+    mutating func linear(_ prefix: String, out: Int, in inFeatures: Int) throws -> Linear {
+        Linear(weight: try self("\(prefix).weight", out, inFeatures), bias: try self("\(prefix).bias", out),
+               bfloat16: precision == .bfloat16)
+    }
 
     mutating func callAsFunction(_ name: String, _ shape: Int...) throws -> Tensor {
         used.insert(name)

@@ -14,8 +14,8 @@ struct WindowAttentionLayer: Sendable {
 
     init(_ r: inout WeightReader, prefix: String, width: Int, heads: Int, window: Int, shift: Int) throws {
         norm1 = LayerNorm(weight: try r("\(prefix).norm1.weight", width), bias: try r("\(prefix).norm1.bias", width))
-        qkv = Linear(weight: try r("\(prefix).attn.qkv.weight", 3 * width, width), bias: try r("\(prefix).attn.qkv.bias", 3 * width))
-        proj = Linear(weight: try r("\(prefix).attn.proj.weight", width, width), bias: try r("\(prefix).attn.proj.bias", width))
+        qkv = try r.linear("\(prefix).attn.qkv", out: 3 * width, in: width)
+        proj = try r.linear("\(prefix).attn.proj", out: width, in: width)
         let table = try r("\(prefix).attn.relative_position_bias_table", (2 * window - 1) * (2 * window - 1), heads)
         biasTable = headMajorBiasTable(table)
         (self.heads, self.window, self.shift) = (heads, window, shift)

@@ -15,10 +15,11 @@ public struct TilePlan: Sendable, Equatable {
 
     /// 128x128 = 16K tokens per tile, the size the models are trained on.
     public static let defaultTileSize = 128
-    /// Scripts/seam_study.py (6 DAVIS frames, sigma 25, quality preset), against an untiled run: at 16 the
-    /// bands where tiles meet score +0.04 dB (blending averages two predictions), at 8 -0.03 dB; 32 needs
-    /// 36% more tiles than 16 on large images for +0.004 dB.
-    public static let defaultOverlap = 16
+    /// Scripts/seam_study.py (6 DAVIS frames, sigma 25), against an untiled run, on the whole image and on
+    /// the bands where tiles meet: at 8 the `quality` preset scores +0.000 dB whole and +0.023 dB on the
+    /// bands (blending averages two predictions), at 4 the bands lose 0.057 dB; 16 gains 0.004 dB for 14%
+    /// more tiles on large images (docs/design.md, section 8: Tiling).
+    public static let defaultOverlap = 8
 
     public init(width: Int, height: Int, tileSize: Int = TilePlan.defaultTileSize, overlap: Int = TilePlan.defaultOverlap) {
         precondition(width > 0 && height > 0, "empty image")

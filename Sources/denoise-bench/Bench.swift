@@ -30,6 +30,15 @@ func peakRSSMegabytes() -> Double {
     return Double(usage.ru_maxrss) / 1024
 }
 
+/// The CPU's model name (/proc/cpuinfo), its core count and whether it has AVX-512 BF16: every printed
+/// ratio belongs to one machine.
+func cpuDescription() -> String {
+    let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+    let model = info.split(separator: "\n").first { $0.hasPrefix("model name") }
+        .flatMap { $0.split(separator: ":", maxSplits: 1).last }?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
+    return "\(model), \(ProcessInfo.processInfo.activeProcessorCount) cores, AVX-512 BF16: \(MatrixPrecision.bfloat16Supported ? "yes" : "no")"
+}
+
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
     try body()
@@ -48,12 +57,36 @@ func syntheticNoisyImage(width: Int, height: Int, sigma: Float, seed: UInt64 = 0
 }
 
 /// Runs Scripts/`script` with python3 and returns the JSON objects it prints, one per line.
+/// Selects the C kernel build named `name` (portable, avx2, avx512) for the rest of the run; nil keeps the best.
+func selectKernels(_ name: String?) throws {
+    guard let name else { return }
+    let names: [String: KernelBuild] = ["portable": .portable, "avx2": .avx2, "avx512": .avx512]
+    guard let build = names[name], KernelBuild.supported.contains(build) else {
+        throw ValidationError("--kernels \(name): this CPU runs \(KernelBuild.supported.map(\.description).joined(separator: ", "))")
+    }
+    KernelBuild.select(build)
+}
+
+/// Environment for the PyTorch side matching the selected kernel build: with AVX2 selected, PyTorch's own
+/// kernels (ATEN_CPU_CAPABILITY) and its oneDNN convolutions (ONEDNN_MAX_CPU_ISA) are held to AVX2 too, so
+/// both sides stand in for an AVX2 CPU.
+func pytorchEnvironment() -> [String: String] {
+    var environment = ProcessInfo.processInfo.environment
+    switch KernelBuild.current {
+    case .avx2: (environment["ATEN_CPU_CAPABILITY"], environment["ONEDNN_MAX_CPU_ISA"]) = ("avx2", "AVX2")
+    case .portable: (environment["ATEN_CPU_CAPABILITY"], environment["ONEDNN_MAX_CPU_ISA"]) = ("default", "SSE41")
+    case .avx512: break
+    }
+    return environment
+}
+
 func pythonJSONLines(_ script: String, _ arguments: [String]) throws -> [[String: Any]] {
     let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Scripts/\(script)").path
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["python3", path] + arguments
+    process.environment = pytorchEnvironment()
     let pipe = Pipe()
     process.standardOutput = pipe
     try process.run()

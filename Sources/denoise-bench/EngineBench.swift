@@ -31,47 +31,58 @@ struct EngineBench: ParsableCommand {
     @Option(help: "C kernel build: portable, avx2 or avx512 (default: the best this CPU runs).")
     var kernels: String?
 
+    @Option(help: "Comma-separated precisions of the Linear layers: float32, bfloat16 (default: both where the CPU runs bfloat16).")
+    var precisions: String?
+
     func run() throws {
         let tile = 128
-        if let kernels {
-            let names: [String: KernelBuild] = ["portable": .portable, "avx2": .avx2, "avx512": .avx512]
-            guard let build = names[kernels], KernelBuild.supported.contains(build) else {
-                throw ValidationError("--kernels \(kernels): this CPU runs \(KernelBuild.supported.map(\.description).joined(separator: ", "))")
-            }
-            KernelBuild.select(build)
-        }
+        try selectKernels(kernels)
         setBLASThreads(threads)
         let gemm = sgemmGFLOPS(n: 1024)
         setBLASThreads(1)
         let gemm1 = sgemmGFLOPS(n: 1024)
-        print(String(format: "sgemm 1024^3: %.1f GFLOP/s (%d threads), %.1f GFLOP/s (1 thread); kernels: %@",
-                     gemm, threads, gemm1, KernelBuild.current.description))
+        let precisionList = try self.precisionList()
+        print(String(format: "sgemm 1024^3: %.1f GFLOP/s (%d threads), %.1f GFLOP/s (1 thread); kernels: %@; %@",
+                     gemm, threads, gemm1, KernelBuild.current.description, cpuDescription()))
         let names = models.split(separator: ",").map(String.init)
         var paths: [String: String] = [:]
-        let runners = try names.map { name -> TileBatchRunner in
-            paths[name] = ModelCatalog.resolvedPath(name)
-            return TileBatchRunner(model: try ModelCatalog.load(name), threads: threads, batch: batch, tile: tile)
+        for name in names { paths[name] = ModelCatalog.resolvedPath(name) }
+        // One runner per model and precision, each with its own model and workspaces.
+        let cases = precisionList.flatMap { precision in names.indices.map { (model: $0, precision: precision) } }
+        let runners = try cases.map {
+            TileBatchRunner(model: try ModelCatalog.load(names[$0.model], precision: $0.precision), threads: threads,
+                            batch: batch, tile: tile)
         }
-        for runner in runners { runner.run() }  // warm-up: sizes every workspace
+        func timed(_ i: Int) -> Double { seconds(runners[i].run) }
+        for i in runners.indices { _ = timed(i) }  // warm-up: sizes every workspace
         let allocations = runners.map(\.allocationCount)
-        // Repeats interleave the models (A B C A B C ...) so drift in the machine's speed hits all alike.
+        // Repeats interleave the cases (A B C A B C ...) so drift in the machine's speed hits all alike.
         var times = [[Double]](repeating: [], count: runners.count)
         for _ in 0..<repeats {
-            for (i, runner) in runners.enumerated() { times[i].append(seconds(runner.run)) }
+            for i in runners.indices { times[i].append(timed(i)) }
         }
-        var swiftSeconds: [String: Double] = [:]
-        for (i, name) in names.enumerated() {
-            let runner = runners[i], t = times[i].sorted()[repeats / 2]
-            swiftSeconds[name] = t
+        var medians: [MatrixPrecision: [String: Double]] = [:]
+        for (i, (model, precision)) in cases.enumerated() {
+            let runner = runners[i], t = times[i].sorted()[repeats / 2], name = names[model]
+            medians[precision, default: [:]][name] = t
             let flops = 2 * runner.model.config.macsPerPixel * Double(tile * tile * batch)
-            print(String(format: "%-18@ swift: %.3f s per %d tiles (%.1f tiles/s), %.1f GFLOP/s = %.0f%% of sgemm; workspaces %.0f MB; steady-state allocations: %@; peak RSS %.0f MB",
-                         name, t, batch, Double(batch) / t, flops / t / 1e9, 100 * flops / t / 1e9 / gemm,
+            print(String(format: "%-18@ swift %@: %.3f s per %d tiles (%.1f tiles/s), %.1f GFLOP/s = %.0f%% of sgemm; workspaces %.0f MB; steady-state allocations: %@; peak RSS %.0f MB",
+                         name, precision.description, t, batch, Double(batch) / t, flops / t / 1e9, 100 * flops / t / 1e9 / gemm,
                          Double(runner.workspaceBytes) / 1e6, runner.allocationCount == allocations[i] ? "none" : "YES",
                          peakRSSMegabytes()))
         }
-        for (skipat, baseline) in Self.pairs(Array(swiftSeconds.keys)) {
-            print(String(format: "SKIPAT vs baseline in Swift (%@ vs %@): %.2fx throughput", skipat, baseline,
-                         swiftSeconds[baseline]! / swiftSeconds[skipat]!))
+        if let full = medians[.float32], let reduced = medians[.bfloat16] {
+            for name in names {
+                print(String(format: "bfloat16 vs float32 in Swift (%@): %.2fx throughput", name, full[name]! / reduced[name]!))
+            }
+        }
+        let swiftSeconds = medians[precisionList.last!]!
+        for precision in precisionList {
+            let byName = medians[precision]!
+            for (skipat, baseline) in Self.pairs(Array(byName.keys)) {
+                print(String(format: "SKIPAT vs baseline in Swift %@ (%@ vs %@): %.2fx throughput", precision.description, skipat,
+                             baseline, byName[baseline]! / byName[skipat]!))
+            }
         }
         guard !noPytorch else { return }
         let torch = try pytorchSeconds(paths: models.split(separator: ",").compactMap { paths[String($0)] }, tile: tile)
@@ -84,6 +95,27 @@ struct EngineBench: ParsableCommand {
         for (skipat, baseline) in Self.pairs(Array(torchByName.keys)) {
             print(String(format: "SKIPAT vs baseline in PyTorch (%@ vs %@): %.2fx throughput", skipat, baseline,
                          torchByName[baseline]! / torchByName[skipat]!))
+        }
+    }
+
+    /// The precisions to time: the ones asked for, else float32 and, where the CPU runs it, bfloat16.
+    func precisionList() throws -> [MatrixPrecision] {
+        guard let precisions else {
+            return MatrixPrecision.fastest == .bfloat16 ? [.float32, .bfloat16] : [.float32]
+        }
+        return try Self.parsePrecisions(precisions)
+    }
+
+    /// "float32,bfloat16" -> the precisions, refusing bfloat16 on a CPU without AVX-512 BF16.
+    static func parsePrecisions(_ text: String) throws -> [MatrixPrecision] {
+        try text.split(separator: ",").map { item in
+            guard let precision = MatrixPrecision(rawValue: String(item)) else {
+                throw ValidationError("--precisions \(item): one of float32, bfloat16")
+            }
+            if precision == .bfloat16 && MatrixPrecision.fastest != .bfloat16 {
+                throw ValidationError("--precisions bfloat16: needs a CPU with AVX-512 BF16 and the avx512 kernels")
+            }
+            return precision
         }
     }
 

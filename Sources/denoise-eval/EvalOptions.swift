@@ -34,7 +34,7 @@ struct EvalOptions: ParsableArguments {
 
     /// Loads the model and sets up the evaluator with progress on stderr and atomic image writes.
     func makeEvaluator(shard: Shard) throws -> Evaluator {
-        let model = try ModelCatalog.load(self.model)
+        let model = try pipeline.loadModel(self.model)
         let denoiser = try pipeline.makeDenoiser(model: model)
         let evaluator = Evaluator(denoiser: denoiser, model: try ModelIdentity.of(self.model))
         evaluator.shard = shard
@@ -43,7 +43,7 @@ struct EvalOptions: ParsableArguments {
         evaluator.log = { printStatus($0) }
         evaluator.writeImage = { image, path in try AtomicOutput.write(to: path) { try PNGCodec.write(image, to: $0) } }
         printStatus("model \(self.model) (sha256 \(evaluator.model.sha256.prefix(12))...), tiles \(pipeline.tile)/\(pipeline.effectiveOverlap), "
-                    + "\(denoiser.processor.threads) threads" + (pipeline.selfEnsemble ? ", x8 self-ensemble" : "") + (shard == .all ? "" : ", shard \(shard)"))
+                    + "\(denoiser.processor.threads) threads, \(model.precision)" + (pipeline.selfEnsemble ? ", x8 self-ensemble" : "") + (shard == .all ? "" : ", shard \(shard)"))
         return evaluator
     }
 }

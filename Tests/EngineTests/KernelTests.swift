@@ -1,3 +1,4 @@
+import CKernels
 import Engine
 import Imaging
 import Testing
@@ -46,6 +47,59 @@ import Testing
             layer(x, rows: rows, into: &y, gelu: true)
             expectClose(y, Reference.gelu(expected), "linear + GELU \(shape) (\(build))")
         }
+    }
+
+    /// The bfloat16 Linear against its twin on bf16-rounded inputs and weights (Double sums; the products of
+    /// two bf16 values are exact in float32, so only the summation order differs: tolerance 1e-4 as above).
+    /// In the AVX-512 build on a CPU with AVX-512 BF16 this is the vector kernel, elsewhere its scalar twin.
+    /// Shapes as above plus inputs that leave a masked tail after whole 32-input blocks (40, 70), an odd
+    /// input count (a zero-padded last pair), and a deep layer (512, the widest in `quality`).
+    @Test(arguments: KernelBuild.supported, [(37, 24, 40), (16, 16, 16), (5, 3, 3), (50, 96, 64), (13, 7, 48),
+                                            (29, 32, 8), (11, 8, 24), (9, 16, 12), (10, 40, 20), (17, 70, 33),
+                                            (8, 512, 128)])
+    mutating func linearBFloat16(build: KernelBuild, shape: (Int, Int, Int)) {
+        KernelBuild.with(build) {
+            let (rows, inF, outF) = shape
+            let x = random(rows * inF)
+            for layer in [Linear(weight: tensor([outF, inF]), bias: tensor([outF]), bfloat16: true),
+                          Linear(weight: tensor([outF, inF]), bias: nil, bfloat16: true)] {
+                var y = [Float](repeating: .nan, count: rows * outF)
+                let expected = Reference.linearBFloat16(x, rows: rows, weight: layer.weight, bias: layer.bias)
+                layer.bfloat16Product(x, rows: rows, into: &y)
+                expectClose(y, expected, "bfloat16 linear \(shape) bias \(layer.bias != nil) (\(build))")
+                layer.bfloat16Product(x, rows: rows, into: &y, gelu: true)
+                expectClose(y, Reference.gelu(expected), "bfloat16 linear + GELU \(shape) (\(build))")
+                // The layer's own call runs bf16 exactly where the vector kernel can, else float32.
+                layer(x, rows: rows, into: &y)
+                let runsBFloat16 = build == .avx512 && MatrixPrecision.bfloat16Supported
+                expectClose(y, runsBFloat16 ? expected : Reference.linear(x, rows: rows, weight: layer.weight, bias: layer.bias),
+                            "bfloat16 layer call \(shape) (\(build))")
+            }
+        }
+    }
+
+    /// Rounding to bfloat16 (C, used by the packing and the scalar twin) against the reference: ties to even,
+    /// carries into the exponent, infinities, NaN, signed zero, and random values.
+    @Test mutating func bfloat16Rounding() {
+        let edges: [Float] = [1, 1 + 1.0 / 128, 1 + 1.0 / 256, 1 + 3.0 / 256, 1 + 1.0 / 256 + 1e-6, 2 - 1.0 / 512,
+                              -1.5, 0, -0.0, .infinity, -.infinity, .greatestFiniteMagnitude, .leastNonzeroMagnitude]
+        for x in edges + random(1000, scale: 100) {
+            let rounded = sk_bf16_value(sk_bf16_round(x)), expected = Reference.bfloat16(x)
+            #expect(rounded.bitPattern == expected.bitPattern, "\(x): \(rounded) vs \(expected)")
+        }
+        // bf16 keeps 8 significant bits: its spacing above 1 is 1/128.
+        #expect(Reference.bfloat16(1 + 1.0 / 256) == 1)              // a tie goes to the even neighbour
+        #expect(Reference.bfloat16(1 + 3.0 / 256) == 1 + 1.0 / 64)   // ... which here is the one above
+        #expect(Reference.bfloat16(1 + 1.0 / 256 + 1e-6) == 1 + 1.0 / 128)
+        #expect(Reference.bfloat16(2 - 1.0 / 512) == 2)              // the carry reaches the exponent
+        #expect(sk_bf16_value(sk_bf16_round(.nan)).isNaN)
+    }
+
+    /// Layers wider than the vector kernel takes keep float32 weights only.
+    @Test func wideLayersStayFloat32() {
+        let wide = Linear(weight: Tensor(shape: [1, Int(SK_MAX_BF16_INPUTS) + 2], storage: Array(repeating: 0.1, count: Int(SK_MAX_BF16_INPUTS) + 2)), bias: nil, bfloat16: true)
+        #expect(!wide.hasBFloat16Weights)
+        #expect(Linear(weight: Tensor(shape: [1, 8], storage: Array(repeating: 0.1, count: 8)), bias: nil, bfloat16: true).hasBFloat16Weights)
     }
 
     /// im2col (the first two) and per-tap products (stride 1, fewer outputs than inputs: the last two, one with

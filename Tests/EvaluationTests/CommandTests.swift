@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Testing
 @testable import Evaluation
@@ -42,6 +43,25 @@ import Testing
         let merged = try Self.run(["merge", out + "/r/g.json", "--json", out + "/m.json"])
         #expect(merged.status == 0, "\(merged.stderr)")
         #expect(try EvaluationReport.read(path: out + "/m.json").runs == report.runs)
+    }
+
+    /// The report records the precision of the Linear layers: bfloat16 by default where the CPU has AVX-512
+    /// BF16 (absent otherwise: float32), absent with --float32; shards of different precisions do not merge.
+    @Test func reportsRecordThePrecision() throws {
+        let folder = try Fixtures.folder(), out = try Fixtures.folder()
+        try Fixtures.writeImage(folder + "/x.png", width: 30, height: 20, channels: 3)
+        let common = ["gaussian", "--dataset", folder, "--sigma", "25", "--model", Fixtures.tinyModel, "--tile", "32", "--overlap", "8"]
+        #expect(try Self.run(common + ["--json", out + "/default.json", "--markdown", out + "/default.md"]).status == 0)
+        #expect(try Self.run(common + ["--float32", "--json", out + "/float32.json"]).status == 0)
+        let bfloat16 = MatrixPrecision.bfloat16Supported && KernelBuild.current == .avx512
+        #expect(try EvaluationReport.read(path: out + "/default.json").precision == (bfloat16 ? "bfloat16" : nil))
+        #expect(try EvaluationReport.read(path: out + "/float32.json").precision == nil)
+        #expect(try String(contentsOfFile: out + "/default.md", encoding: .utf8)
+            .contains("Linear layers in \(bfloat16 ? "bfloat16" : "float32")"))
+        if bfloat16 {
+            let merged = try Self.run(["merge", out + "/default.json", out + "/float32.json", "--json", out + "/m.json"])
+            #expect(merged.status != 0 && merged.stderr.contains("precision float32 differs"), "\(merged.stderr)")
+        }
     }
 
     /// Three processes standing in for the array tasks of a scheduler (Scripts/cluster/eval-sweep.sh):

@@ -4,6 +4,7 @@
 // sk_set_kernel_level chose.
 #pragma once
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -61,6 +62,25 @@ void sk_pack_linear(const float *weight, const float *bias, int n, int k, float 
 /// y (rows, n) = x (rows, k) W^T + b on packed weights; gelu != 0 applies GELU to the result.
 /// y must not alias x.
 void sk_linear(const float *x, long rows, int k, const float *panels, const float *bias16, int n, float *y, int gelu);
+/// Inputs (k) the bfloat16 Linear's vector kernel takes; larger layers stay in float32.
+#define SK_MAX_BF16_INPUTS 2048
+/// Whether this CPU has AVX-512 BF16 (vdpbf16ps), which makes sk_linear_bf16 worth running.
+int sk_has_bf16(void);
+/// Whether sk_linear_bf16 runs its vector kernel now: the CPU has AVX-512 BF16 and the AVX-512 build is
+/// selected (a test or benchmark that selects AVX2 stands in for a CPU without it).
+int sk_bf16_active(void);
+/// x rounded to bfloat16, to nearest with ties to even (NaN stays NaN); and back to float, exactly.
+uint16_t sk_bf16_round(float x);
+float sk_bf16_value(uint16_t h);
+/// Packs a Linear layer's weight (n, k) for sk_linear_bf16: panels (ceil(n/16), ceil(k/2), 16, 2) of bf16,
+/// panel p holding output features 16p..16p+15 and each row a pair of inputs, zero-padded. The bias stays
+/// float32 (sk_pack_linear's bias16).
+void sk_pack_linear_bf16(const float *weight, int n, int k, uint16_t *panels);
+/// y (rows, n) = bf16(x) (rows, k) bf16(W)^T + b, the products summed in float32; gelu != 0 applies GELU.
+/// AVX-512 BF16 when the CPU has it, the AVX-512 build is selected and k <= SK_MAX_BF16_INPUTS, else the same
+/// products one at a time. y must not alias x.
+void sk_linear_bf16(const float *x, long rows, int k, const uint16_t *panels, const float *bias16, int n, float *y,
+                    int gelu);
 enum { SK_LEVEL_PORTABLE = 0, SK_LEVEL_AVX2 = 1, SK_LEVEL_AVX512 = 2 };
 /// The build the kernels run now (SK_LEVEL_*).
 int sk_kernel_level(void);

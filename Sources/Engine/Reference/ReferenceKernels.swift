@@ -17,6 +17,19 @@ public enum Reference {
         return y
     }
 
+    /// x rounded to bfloat16 (8 significant bits), to nearest with ties to even, as a Float.
+    public static func bfloat16(_ x: Float) -> Float {
+        guard x.isFinite else { return x }
+        let bits = x.bitPattern, kept = bits & 0xffff_0000, dropped = bits & 0xffff
+        let roundUp = dropped > 0x8000 || (dropped == 0x8000 && kept & 0x1_0000 != 0)
+        return Float(bitPattern: roundUp ? kept &+ 0x1_0000 : kept)
+    }
+
+    /// `linear` on inputs and weights rounded to bfloat16: the twin of the bfloat16 kernel.
+    public static func linearBFloat16(_ x: [Float], rows: Int, weight: Tensor, bias: Tensor?) -> [Float] {
+        linear(x.map(bfloat16), rows: rows, weight: Tensor(shape: weight.shape, storage: weight.storage.map(bfloat16)), bias: bias)
+    }
+
     /// Direct convolution; weight (out, k, k, in), zero padding.
     public static func conv2d(_ x: [Float], height h: Int, width w: Int, weight: Tensor, bias: Tensor?,
                               stride: Int, padding: Int) -> [Float] {
