@@ -4,9 +4,9 @@
 // panels (ceil(n/16), ceil(k/2), 16, 2), so one 512-bit load holds 16 outputs x 2 inputs, the operand
 // vdpbf16ps multiplies against a broadcast pair of inputs.
 //
-// Rounding the inputs and weights of the transformer's Linear layers to bf16 moved the quality preset's
-// PSNR by at most 0.002 dB on CBSD68, CQ12 and Urban12 (docs/results.md); the convolutions, whose errors
-// cost 3-5x more, stay in float32 (the model chooses, per layer).
+// Rounding the inputs and weights of the transformer's Linear layers to bf16 moved no PSNR of `quality` or
+// `fast` by more than 0.001 dB on CBSD68, CQ12 and Urban12 (docs/results.md); the convolutions, whose
+// errors cost 3-5x more, stay in float32 (the model chooses, per layer).
 #include "skkernels.h"
 
 #include <stdatomic.h>
@@ -38,8 +38,9 @@ void sk_pack_linear_bf16(const float *weight, int n, int k, uint16_t *panels) {
             panels[(((long)(j / 16) * pairs + kk / 2) * 16 + j % 16) * 2 + kk % 2] = sk_bf16_round(weight[(long)j * k + kk]);
 }
 
-// The same products one at a time: CPUs without AVX-512 BF16, and the twin the vector kernel is tested
-// against beside the Swift reference.
+// The same products one at a time, for sk_linear_bf16 calls the vector kernel cannot take (the tests run it
+// in every build beside the Swift reference; a Linear layer on such a CPU runs its float32 panels instead).
+// Not bit-identical to vdpbf16ps, which adds the pair's products in its own order and flushes subnormals.
 static void linear_bf16_scalar(const float *x, long rows, int k, const uint16_t *panels, const float *bias16,
                                int n, float *y, int gelu) {
     const long pairs = (k + 1) / 2;

@@ -49,17 +49,17 @@ public final class Denoiser: @unchecked Sendable {
         symmetryMaps = (selfEnsemble ? SquareSymmetry.all : [SquareSymmetry(0)]).map { $0.sourceIndices(size: tileSize) }
     }
 
-    /// A pipeline around a bundled preset.
+    /// A pipeline around a bundled preset. `precision`: of its Linear layers (bfloat16 where the CPU runs it).
     public convenience init(preset: Preset, tileSize: Int = Denoiser.defaultTileSize, overlap: Int = Denoiser.defaultOverlap, threads: Int? = nil,
-                            selfEnsemble: Bool = false) throws {
-        try self.init(model: try ModelCatalog.load(preset), tileSize: tileSize, overlap: overlap, threads: threads,
+                            selfEnsemble: Bool = false, precision: MatrixPrecision = .fastest) throws {
+        try self.init(model: try ModelCatalog.load(preset, precision: precision), tileSize: tileSize, overlap: overlap, threads: threads,
                       selfEnsemble: selfEnsemble)
     }
 
     /// A pipeline around the model in the weight file at `weightFile` (a .safetensors file from Scripts/export.py).
     public convenience init(weightFile: String, tileSize: Int = Denoiser.defaultTileSize, overlap: Int = Denoiser.defaultOverlap,
-                            threads: Int? = nil, selfEnsemble: Bool = false) throws {
-        try self.init(model: try ModelCatalog.load(weightFile: weightFile), tileSize: tileSize, overlap: overlap,
+                            threads: Int? = nil, selfEnsemble: Bool = false, precision: MatrixPrecision = .fastest) throws {
+        try self.init(model: try ModelCatalog.load(weightFile: weightFile, precision: precision), tileSize: tileSize, overlap: overlap,
                       threads: threads, selfEnsemble: selfEnsemble)
     }
 

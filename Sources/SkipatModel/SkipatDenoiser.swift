@@ -10,6 +10,7 @@ public typealias ForwardTrace = (_ name: String, _ values: UnsafePointer<Float>,
 public final class SkipatDenoiser: Sendable {
     public let config: ModelConfig
     public let metadata: [String: String]
+    /// The precision its Linear layers run in on this CPU.
     public let precision: MatrixPrecision
     let inputProjection: Conv2d                 // (C, 3, 3, 3T+1): every frame's RGB + the noise level
     let fusion: (input: Conv2d, output: Conv2d)?  // temporal models: (F, 3, 3, 3T+1), (C, 3, 3, F)
@@ -29,7 +30,8 @@ public final class SkipatDenoiser: Sendable {
     public init(weights: WeightFile, precision: MatrixPrecision = .float32) throws {
         let cfg = weights.config, c = cfg.channels, levels = cfg.levels
         var r = WeightReader(weights, precision: precision)
-        self.precision = precision
+        // What runs, not what was asked: bfloat16 layers fall back to float32 on a CPU without AVX-512 BF16.
+        self.precision = precision == .bfloat16 && MatrixPrecision.bfloat16Supported ? .bfloat16 : .float32
         config = cfg
         metadata = weights.metadata
         inputProjection = Conv2d(weight: try r("input_proj.weight", c, 3, 3, cfg.inChannels),

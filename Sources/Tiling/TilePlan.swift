@@ -15,10 +15,10 @@ public struct TilePlan: Sendable, Equatable {
 
     /// 128x128 = 16K tokens per tile, the size the models are trained on.
     public static let defaultTileSize = 128
-    /// Scripts/seam_study.py (6 DAVIS frames, sigma 25), against an untiled run, on the whole image and on
-    /// the bands where tiles meet: at 8 the `quality` preset scores +0.000 dB whole and +0.023 dB on the
-    /// bands (blending averages two predictions), at 4 the bands lose 0.057 dB; 16 gains 0.004 dB for 14%
-    /// more tiles on large images (docs/design.md, section 8: Tiling).
+    /// Scripts/seam_study.py (10 DAVIS frames, sigma 25, `quality`), against an untiled run: at 8 the whole
+    /// picture scores -0.005 dB and the bands where tiles meet +0.019 dB (blending averages two
+    /// predictions); at 4 the bands lose 0.057 dB (6 frames); 16 is 0.005 dB better on the whole picture
+    /// for 14% more tiles on large images (docs/design.md, section 8: Tiling).
     public static let defaultOverlap = 8
 
     public init(width: Int, height: Int, tileSize: Int = TilePlan.defaultTileSize, overlap: Int = TilePlan.defaultOverlap) {

@@ -56,7 +56,6 @@ func syntheticNoisyImage(width: Int, height: Int, sigma: Float, seed: UInt64 = 0
     return addGaussianNoise(image, sigma: Double(sigma), seed: seed)
 }
 
-/// Runs Scripts/`script` with python3 and returns the JSON objects it prints, one per line.
 /// Selects the C kernel build named `name` (portable, avx2, avx512) for the rest of the run; nil keeps the best.
 func selectKernels(_ name: String?) throws {
     guard let name else { return }
@@ -80,6 +79,7 @@ func pytorchEnvironment() -> [String: String] {
     return environment
 }
 
+/// Runs Scripts/`script` with python3 and returns the JSON objects it prints, one per line.
 func pythonJSONLines(_ script: String, _ arguments: [String]) throws -> [[String: Any]] {
     let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Scripts/\(script)").path

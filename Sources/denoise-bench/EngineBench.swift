@@ -76,7 +76,7 @@ struct EngineBench: ParsableCommand {
                 print(String(format: "bfloat16 vs float32 in Swift (%@): %.2fx throughput", name, full[name]! / reduced[name]!))
             }
         }
-        let swiftSeconds = medians[precisionList.last!]!
+        let comparedPrecision = precisionList.last!, swiftSeconds = medians[comparedPrecision]!  // PyTorch runs float32
         for precision in precisionList {
             let byName = medians[precision]!
             for (skipat, baseline) in Self.pairs(Array(byName.keys)) {
@@ -90,7 +90,8 @@ struct EngineBench: ParsableCommand {
         for name in models.split(separator: ",").map(String.init) {
             guard let path = paths[name], let p = torch[path], let s = swiftSeconds[name] else { continue }
             torchByName[name] = p
-            print(String(format: "%-18@ pytorch eager (%d threads): %.3f s per %d tiles -> Swift is %.2fx faster", name, threads, p, batch, p / s))
+            print(String(format: "%-18@ pytorch eager (%d threads): %.3f s per %d tiles -> Swift (%@) is %.2fx faster", name, threads, p,
+                         batch, comparedPrecision.description, p / s))
         }
         for (skipat, baseline) in Self.pairs(Array(torchByName.keys)) {
             print(String(format: "SKIPAT vs baseline in PyTorch (%@ vs %@): %.2fx throughput", skipat, baseline,
@@ -108,7 +109,8 @@ struct EngineBench: ParsableCommand {
 
     /// "float32,bfloat16" -> the precisions, refusing bfloat16 on a CPU without AVX-512 BF16.
     static func parsePrecisions(_ text: String) throws -> [MatrixPrecision] {
-        try text.split(separator: ",").map { item in
+        guard !text.split(separator: ",").isEmpty else { throw ValidationError("--precisions: give float32, bfloat16 or both") }
+        return try text.split(separator: ",").map { item in
             guard let precision = MatrixPrecision(rawValue: String(item)) else {
                 throw ValidationError("--precisions \(item): one of float32, bfloat16")
             }

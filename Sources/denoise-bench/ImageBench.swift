@@ -30,6 +30,7 @@ struct ImageBench: ParsableCommand {
     var ffdnet = false
 
     func run() throws {
+        guard repeats >= 1 else { throw ValidationError("--repeats \(repeats): at least 1") }
         try selectKernels(kernels)
         let image = syntheticNoisyImage(width: width, height: height, sigma: 25)
         let precisionList = try precisions.map { try EngineBench.parsePrecisions($0) } ?? [MatrixPrecision.fastest]
@@ -71,7 +72,7 @@ struct ImageBench: ParsableCommand {
             if let ffdnetMedian { line += String(format: " -> %.2fx FFDNet's time", t / ffdnetMedian) }
             print(line)
         }
-        print(String(format: "peak RSS %.0f MB", peakRSSMegabytes()))
+        print(String(format: "peak RSS %.0f MB (all %d cases' models and workspaces held at once)", peakRSSMegabytes(), cases.count))
     }
 
     func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }

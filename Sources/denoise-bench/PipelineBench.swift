@@ -21,13 +21,16 @@ struct PipelineBench: ParsableCommand {
 
     func run() throws {
         for name in models.split(separator: ",").map(String.init) {
-            let image = ["image", "--model", name, "--width", "\(width)", "--height", "\(height)"] + (ffdnet ? ["--ffdnet"] : [])
+            let image = ["image", "--models", name, "--width", "\(width)", "--height", "\(height)"] + (ffdnet ? ["--ffdnet"] : [])
             for arguments in [image, ["video", "--model", name]] {
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
                 process.arguments = arguments
                 try process.run()
                 process.waitUntilExit()
+                guard process.terminationStatus == 0 else {
+                    throw ToolError("denoise-bench \(arguments.joined(separator: " "))", "failed (exit \(process.terminationStatus))")
+                }
             }
         }
     }

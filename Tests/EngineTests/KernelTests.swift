@@ -52,11 +52,12 @@ import Testing
     /// The bfloat16 Linear against its twin on bf16-rounded inputs and weights (Double sums; the products of
     /// two bf16 values are exact in float32, so only the summation order differs: tolerance 1e-4 as above).
     /// In the AVX-512 build on a CPU with AVX-512 BF16 this is the vector kernel, elsewhere its scalar twin.
-    /// Shapes as above plus inputs that leave a masked tail after whole 32-input blocks (40, 70), an odd
-    /// input count (a zero-padded last pair), and a deep layer (512, the widest in `quality`).
+    /// Shapes as above plus inputs that leave a masked tail after whole 32-input blocks (40, 70), odd input
+    /// counts (a zero-padded last pair: 3, 7, and 45 and 77 after whole blocks), and a deep layer (512, the
+    /// widest in `quality`).
     @Test(arguments: KernelBuild.supported, [(37, 24, 40), (16, 16, 16), (5, 3, 3), (50, 96, 64), (13, 7, 48),
                                             (29, 32, 8), (11, 8, 24), (9, 16, 12), (10, 40, 20), (17, 70, 33),
-                                            (8, 512, 128)])
+                                            (7, 45, 20), (5, 77, 16), (8, 512, 128)])
     mutating func linearBFloat16(build: KernelBuild, shape: (Int, Int, Int)) {
         KernelBuild.with(build) {
             let (rows, inF, outF) = shape
