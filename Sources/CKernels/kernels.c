@@ -138,22 +138,20 @@ void sk_leaky_relu(float *x, long n, float slope) {
     for (long i = 0; i < n; i++) x[i] = x[i] >= 0 ? x[i] : slope * x[i];
 }
 
-void sk_conv_tap_sum(const float *z, float *y, int h, int w, int oh, int ow, int cout, int k, int pad,
-                     const float *bias) {
+void sk_conv_tap_sum_row(const float *const *zrows, float *y, int w, int ow, int cout, int k, int pad,
+                         const float *bias) {
     const int taps = k * k;
-    for (int oy = 0; oy < oh; oy++) {
-        for (int ox = 0; ox < ow; ox++) {
-            float *yo = y + ((long)oy * ow + ox) * cout;
-            for (int o = 0; o < cout; o++) yo[o] = bias ? bias[o] : 0.0f;
-            for (int ky = 0; ky < k; ky++) {
-                int iy = oy + ky - pad;
-                if (iy < 0 || iy >= h) continue;
-                for (int kx = 0; kx < k; kx++) {
-                    int ix = ox + kx - pad;
-                    if (ix < 0 || ix >= w) continue;
-                    const float *zt = z + ((long)iy * w + ix) * taps * cout + (long)(ky * k + kx) * cout;
-                    for (int o = 0; o < cout; o++) yo[o] += zt[o];
-                }
+    for (int ox = 0; ox < ow; ox++) {
+        float *yo = y + (long)ox * cout;
+        for (int o = 0; o < cout; o++) yo[o] = bias ? bias[o] : 0.0f;
+        for (int ky = 0; ky < k; ky++) {
+            const float *zr = zrows[ky];
+            if (!zr) continue;
+            for (int kx = 0; kx < k; kx++) {
+                int ix = ox + kx - pad;
+                if (ix < 0 || ix >= w) continue;
+                const float *zt = zr + ((long)ix * taps + ky * k + kx) * cout;
+                for (int o = 0; o < cout; o++) yo[o] += zt[o];
             }
         }
     }

@@ -9,9 +9,12 @@ import CKernels
 /// weights once at load instead of on every call.
 ///
 /// Stride-1 convs with fewer outputs than inputs (the 2C -> 3 output projection) skip im2col: one Linear
-/// gives every pixel's contribution to each tap's outputs, z (h*w, k*k*out), and each output pixel sums
-/// its k*k taps from z. The multiply-adds are the same, but z holds k*k*out floats per pixel where the
-/// im2col matrix holds k*k*in (288 for the output projection: ~19 MB per 128x128 tile, streamed twice).
+/// gives every pixel's contribution to each tap's outputs, z (w, k*k*out) per grid row, and each output
+/// pixel sums its k*k taps from z. The multiply-adds are the same, but z holds k*k*out floats per pixel
+/// where the im2col matrix holds k*k*in (288 for the output projection: ~19 MB per 128x128 tile, streamed
+/// twice). z is computed a grid row at a time into a ring of k rows as the output rows need them, so it
+/// stays in cache (the whole-grid z of a temporal model's fusion output, 4.7 MB per tile, went through
+/// memory twice).
 public struct Conv2d: Sendable {
     public let weight: Tensor
     public let bias: Tensor?
@@ -57,11 +60,12 @@ public struct Conv2d: Sendable {
         let (oh, ow) = outputSize(height: height, width: width)
         switch product {
         case .im2col: return oh * ow * kernel * kernel * inChannels
-        case .tapSums: return height * width * kernel * kernel * outChannels
+        case .tapSums: return kernel * width * kernel * kernel * outChannels
         }
     }
 
-    /// x (h, w, in) -> y (oh, ow, out). `scratch` holds the im2col matrix (oh*ow, k*k*in), or z (h*w, k*k*out).
+    /// x (h, w, in) -> y (oh, ow, out). `scratch` holds the im2col matrix (oh*ow, k*k*in), or the ring of z rows
+    /// (k, w, k*k*out).
     public func callAsFunction(_ x: UnsafePointer<Float>, height: Int, width: Int,
                                into y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         let (oh, ow) = outputSize(height: height, width: width)
@@ -71,10 +75,24 @@ public struct Conv2d: Sendable {
                       Int32(padding), Int32(oh), Int32(ow))
             gemm(scratch, rows: oh * ow, into: y)
         case .tapSums(let gemm):
-            gemm(x, rows: height * width, into: scratch)
-            withBias(bias) {
-                sk_conv_tap_sum(scratch, y, Int32(height), Int32(width), Int32(oh), Int32(ow), Int32(outChannels),
-                                Int32(kernel), Int32(padding), $0)
+            let zRow = width * kernel * kernel * outChannels
+            var computed = 0  // input rows 0 ..< computed have their z in the ring, row r in slot r % k
+            withUnsafeTemporaryAllocation(of: UnsafePointer<Float>?.self, capacity: kernel) { rows in
+                for oy in 0..<oh {
+                    for ky in 0..<kernel {
+                        let iy = oy + ky - padding  // the k rows an output row needs are consecutive: distinct slots
+                        guard iy >= 0 && iy < height else { rows[ky] = nil; continue }
+                        while computed <= iy {
+                            gemm(x + computed * width * inChannels, rows: width, into: scratch + (computed % kernel) * zRow)
+                            computed += 1
+                        }
+                        rows[ky] = UnsafePointer(scratch + (iy % kernel) * zRow)
+                    }
+                    withBias(bias) {
+                        sk_conv_tap_sum_row(rows.baseAddress!, y + oy * ow * outChannels, Int32(width), Int32(ow),
+                                            Int32(outChannels), Int32(kernel), Int32(padding), $0)
+                    }
+                }
             }
         }
     }

@@ -34,11 +34,12 @@ void sk_depthwise_conv(const float *x, float *y, int h, int w, int c, int k, con
 /// that row lies outside the image. y: (w, c), must not alias an input row.
 void sk_depthwise_conv_row(const float *const *rows, float *y, int w, int c, int k, const float *weight,
                            const float *bias, int fuse_gelu);
-/// Stride-1 conv from per-tap products: z (h*w, k*k, cout) holds each input pixel's contribution to every
-/// tap's outputs; y (oh, ow, cout) = bias + sum over the taps inside the image of z[iy][ix][ky*k+kx], with
-/// iy = oy + ky - pad, ix = ox + kx - pad. bias (cout) or NULL.
-void sk_conv_tap_sum(const float *z, float *y, int h, int w, int oh, int ow, int cout, int k, int pad,
-                     const float *bias);
+/// One output row of a stride-1 conv from per-tap products: zrows[ky] (ky < k) is input row oy + ky - pad as
+/// (w, k*k, cout), each input pixel's contribution to every tap's outputs, or NULL where that row lies outside
+/// the image; y (ow, cout) = bias + sum over the taps inside the image of zrows[ky][ix][ky*k+kx], with
+/// ix = ox + kx - pad. bias (cout) or NULL.
+void sk_conv_tap_sum_row(const float *const *zrows, float *y, int w, int ow, int cout, int k, int pad,
+                         const float *bias);
 /// Patches of a channel-last image: col (oh*ow, k*k*c), row order (ky, kx, c), zero outside the image.
 void sk_im2col(const float *x, float *col, int h, int w, int c, int k, int stride, int pad, int oh, int ow);
 /// Transposed 2x2 stride-2 conv, scatter step: g (h*w, 2, 2, cout) -> y (2h, 2w, cout) + bias.
