@@ -1,4 +1,5 @@
 #include "skkernels.h"
+#include "bf16_internal.h"
 
 #include <math.h>
 #include <stdatomic.h>
@@ -19,12 +20,17 @@
 // 16 rows measured the same.
 #define SK_ATTENTION_ROW_BLOCK 8
 #define SK_ATTENTION8_ROW_BLOCK 8  // 8-dim heads, 8 queries at a time: 8 ymm accumulators
+#define SK_BF16_ATTENTION 1         // 16-dim heads may take sk_attention_rows16_bf16 (attention_bf16.c)
 #include "kernels_impl.h"
+float sk_softmax_row_avx512(float *si, int n, const int *label, int label_i) {
+    return softmax_row_avx512(si, n, NULL, label, label_i);
+}
 #undef SK_LINEAR_MR
 #undef SK_LINEAR_PN
 #undef SK_DEPTHWISE_X
 #undef SK_ATTENTION_ROW_BLOCK
 #undef SK_ATTENTION8_ROW_BLOCK
+#undef SK_BF16_ATTENTION
 #undef SK_NAME
 #pragma clang attribute pop
 
@@ -121,8 +127,9 @@ void sk_depthwise_conv_row(const float *const *rows, float *y, int w, int c, int
 }
 
 void sk_window_attention(const float *qkv, float *out, int h, int w, int c, int heads, int table_window, int window_size,
-                         int shift, const float *table, float *scratch) {
-    DISPATCH(window_attention, qkv, out, h, w, c, heads, table_window, window_size, shift, table, scratch);
+                         int shift, const float *table, float *scratch, int bf16) {
+    bf16 = bf16 && sk_bf16_active();  // only the AVX-512 build has the bf16 products, and only this CPU can run them
+    DISPATCH(window_attention, qkv, out, h, w, c, heads, table_window, window_size, shift, table, scratch, bf16);
 }
 
 long sk_window_attention_scratch(int c, int window_size) {

@@ -378,13 +378,19 @@ static inline int SK_NAME(window_tokens)(int h, int w, int window_size, int shif
 static void SK_NAME(attend_window)(const float *qkv_head, float *out_head, int c, int hd, int window_size, float scale,
                                    const int *src, const int *label, int rows_kernel, const float *bias,
                                    const float *rev, float *q, float *k, float *v, float *s, float *o,
-                                   float *inv_sum) {
+                                   float *inv_sum, int bf16) {
     const int n = window_size * window_size;
     const float *qh = qkv_head, *kh = qkv_head + c, *vh = qkv_head + 2 * c;
     if (rows_kernel) {  // keys gathered as kt (hd, n) times the scale, values as (n, hd)
         SK_NAME(gather_keys)(kh, src, 3L * c, scale, k, n, hd);
         for (int t = 0; t < n; t++)
             for (int d0 = 0; d0 < hd; d0 += 8) sk_store8(v + (long)t * hd + d0, sk_load8(vh + (long)src[t] * 3 * c + d0));
+#ifdef SK_BF16_ATTENTION
+        if (bf16 && hd == 16 && n % 32 == 0 && n <= SK_BF16_ATTENTION_MAX_TOKENS) {
+            sk_attention_rows16_bf16(qh, src, 3L * c, k, v, bias, rev, window_size, label, s, out_head, c, n);
+            return;
+        }
+#endif
         SK_NAME(attention_rows)(hd, qh, src, 3L * c, k, v, bias, rev, window_size, label, s, out_head, c, n);
         return;
     }
@@ -408,8 +414,9 @@ static void SK_NAME(attend_window)(const float *qkv_head, float *out_head, int c
 }
 
 static void SK_NAME(window_attention)(const float *qkv, float *out, int h, int w, int c, int heads, int table_window,
-                                      int window_size, int shift, const float *table, float *scratch) {
+                                      int window_size, int shift, const float *table, float *scratch, int bf16) {
     SK_REASSOCIATE
+    (void)bf16;  // read only by the build that has the bf16 products
     const int n = window_size * window_size, hd = c / heads, table_size = (2 * table_window - 1) * (2 * table_window - 1);
     const int windows_x = w / window_size, windows = (h / window_size) * windows_x;
     const float scale = 1.0f / sqrtf((float)hd);
@@ -433,7 +440,7 @@ static void SK_NAME(window_attention)(const float *qkv, float *out, int h, int w
         for (int win = 0; win < windows; win++) {
             int masked = SK_NAME(window_tokens)(h, w, window_size, shift, win / windows_x, win % windows_x, src, label);
             SK_NAME(attend_window)(qkv_head, out + hh * hd, c, hd, window_size, scale, src, masked ? label : NULL, rows_kernel,
-                                   compact ? NULL : bias, compact ? rev : NULL, q, k, v, s, o, inv_sum);
+                                   compact ? NULL : bias, compact ? rev : NULL, q, k, v, s, o, inv_sum, bf16);
         }
     }
 }

@@ -1,8 +1,9 @@
 import CKernels
 
-/// The precision of a model's transformer Linear layers. In bfloat16 their inputs and weights are rounded
-/// to bf16 and the products summed in float32: AVX-512 BF16 does twice the multiply-adds of float32 per
-/// instruction. Convolutions and everything else stay float32 (docs/design.md, section 8).
+/// The precision of a model's transformer matrix products: its Linear layers, and the attention's q k^T and
+/// weighted sum of v for 16-dim heads. In bfloat16 their operands are rounded to bf16 and the products
+/// summed in float32: AVX-512 BF16 does twice the multiply-adds of float32 per instruction. Convolutions,
+/// the attention's bias and softmax, and everything else stay float32 (docs/design.md, section 8).
 public enum MatrixPrecision: String, CaseIterable, Sendable, CustomStringConvertible {
     case float32
     case bfloat16

@@ -21,7 +21,7 @@ public struct EvaluationReport: Codable, Sendable, Equatable {
     public var threads: Int
     /// true when every tile was averaged over its 8 flips and rotations; nil (absent) for a single pass.
     public var selfEnsemble: Bool?
-    /// "bfloat16" when the model's Linear layers ran in bfloat16; nil (absent) for float32.
+    /// "bfloat16" when the model's matrix products (MatrixPrecision) ran in bfloat16; nil (absent) for float32.
     public var precision: String?
     /// true when the synthetic noise was clipped and rounded to 8 bits (as a file holds it); nil (absent) otherwise.
     public var clipped: Bool?

@@ -13,7 +13,7 @@ public enum MarkdownReport {
         lines.append("- noise: \(noise); \(report.blind ? "blind (sigma estimated per \(video ? "frame" : "item"))" : "non-blind (true sigma given)")")
         lines.append("- tiles: \(report.tile) px, overlap \(report.overlap), \(report.threads) threads"
                      + (report.selfEnsemble == true ? "; x8 self-ensemble (flips and rotations)" : "") + (report.shard.map { "; shard \($0)" } ?? "")
-                     + "; Linear layers in \(report.precision ?? "float32")")
+                     + "; matrix products in \(report.precision ?? "float32")")
         lines.append("- PSNR (dB) and SSIM on the 8-bit rounded output; " +
                      (video ? "per-frame values averaged per sequence, then over sequences; flicker: mean |output change - clean change| between consecutive frames, in 8-bit levels" : "mean over \(report.task == "sidd" ? "blocks" : "images")"))
         lines.append("")

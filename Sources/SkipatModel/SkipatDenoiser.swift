@@ -10,7 +10,7 @@ public typealias ForwardTrace = (_ name: String, _ values: UnsafePointer<Float>,
 public final class SkipatDenoiser: Sendable {
     public let config: ModelConfig
     public let metadata: [String: String]
-    /// The precision its Linear layers run in on this CPU.
+    /// The precision its matrix products run in on this CPU.
     public let precision: MatrixPrecision
     let inputProjection: Conv2d                 // (C, 3, 3, 3T+1): every frame's RGB + the noise level
     let fusion: (input: Conv2d, output: Conv2d)?  // temporal models: (F, 3, 3, 3T+1), (C, 3, 3, F)
@@ -25,8 +25,9 @@ public final class SkipatDenoiser: Sendable {
         try self.init(weights: try WeightFile(bytes: weightBytes, source: source), precision: precision)
     }
 
-    /// `precision`: of the transformer's Linear layers (attention and feed-forward); the convolutions stay
-    /// float32. `.bfloat16` runs them in bf16 where the CPU has AVX-512 BF16 (MatrixPrecision).
+    /// `precision`: of the transformer's matrix products (its Linear layers and the attention's two products);
+    /// the convolutions stay float32. `.bfloat16` runs them in bf16 where the CPU has AVX-512 BF16
+    /// (MatrixPrecision).
     public init(weights: WeightFile, precision: MatrixPrecision = .float32) throws {
         let cfg = weights.config, c = cfg.channels, levels = cfg.levels
         var r = WeightReader(weights, precision: precision)

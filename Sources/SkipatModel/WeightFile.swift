@@ -149,7 +149,7 @@ public struct WeightFileError: Error, CustomStringConvertible, Equatable {
 /// Hands out tensors by name and, at the end, rejects any the model did not ask for.
 struct WeightReader {
     let file: WeightFile
-    /// The precision of the transformer's Linear layers (`linear(_:_:_:)`).
+    /// The precision of the transformer's matrix products (`linear(_:_:_:)`, the attention).
     let precision: MatrixPrecision
     private(set) var used: Set<String> = []
 

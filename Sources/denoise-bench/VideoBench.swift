@@ -23,7 +23,7 @@ struct VideoBench: ParsableCommand {
 
     func run() throws {
         try selectKernels(kernels)
-        print("kernels: \(KernelBuild.current), Linear layers in \(MatrixPrecision.fastest); \(cpuDescription())")
+        print("kernels: \(KernelBuild.current), matrix products in \(MatrixPrecision.fastest); \(cpuDescription())")
         // Frames with their own noise, so a temporal model's window holds distinct frames and its block
         // matching and prefilter do all their work (copies of one frame would be skipped).
         let clip = (0..<max(1, frames)).map { syntheticNoisyImage(width: 854, height: 480, sigma: 25, seed: 0x1234_5678 + UInt64($0)) }

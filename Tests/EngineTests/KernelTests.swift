@@ -283,6 +283,43 @@ import Testing
         expectClose(out, expected, "attention \(h)x\(w) window \(window) shift \(shift) (\(build))")
     }
 
+    /// The attention's bf16 products (16-dim heads, windows of 32-256 tokens) against the reference rounding
+    /// what the kernel rounds. Tolerance 1e-3: besides the summation order, a softmax numerator within float
+    /// error of a bf16 rounding boundary may round the other way on one side (one bf16 step, 2^-8 of its
+    /// weight); a wrong pairing of dims or keys errs by tenths. Where the bf16 products cannot run (no AVX-512
+    /// BF16, or another build selected) the kernel must give the float32 result. Shapes: 16x16 windows from the
+    /// reversed table, plain and shifted (masks); 8x8 windows from the dense bias, shifted; 3 heads.
+    @Test(arguments: KernelBuild.supported, [(32, 32, 16, 1, 16, 0), (32, 32, 32, 2, 16, 8), (16, 16, 16, 1, 8, 0),
+                                             (16, 32, 48, 3, 8, 4)])
+    mutating func windowAttentionBFloat16(build: KernelBuild, shape: (Int, Int, Int, Int, Int, Int)) {
+        let (h, w, c, heads, window, shift) = shape
+        let qkv = random(h * w * 3 * c, scale: 2)
+        let table = tensor([(2 * window - 1) * (2 * window - 1), heads], scale: 1)
+        let geometry = windowGeometry(height: h, width: w, window: window, shift: shift)
+        let headMajor = headMajorBiasTable(table)
+        var scratch = [Float](repeating: 0, count: windowAttentionScratchCount(channels: c, window: geometry.window))
+        func run(bfloat16: Bool) -> [Float] {
+            var out = [Float](repeating: .nan, count: h * w * c)
+            KernelBuild.with(build) {
+                Engine.windowAttention(qkv: qkv, into: &out, height: h, width: w, channels: c, heads: heads,
+                                       tableWindow: window, window: geometry.window, shift: geometry.shift,
+                                       biasTable: headMajor, scratch: &scratch, bfloat16: bfloat16)
+            }
+            return out
+        }
+        let reduced = run(bfloat16: true)
+        let what = "bf16 attention \(h)x\(w) window \(window) shift \(shift) (\(build))"
+        if build == .avx512 && MatrixPrecision.bfloat16Supported {
+            let expected = Reference.windowAttention(qkv: qkv, height: h, width: w, channels: c, heads: heads, window: window,
+                                                     shift: shift, biasTable: table, bfloat16Products: true)
+            let error = zip(reduced, expected).map { abs($0 - $1) }.max() ?? 0
+            #expect(error <= 1e-3, "\(what): max abs error \(error)")
+            #expect(reduced != run(bfloat16: false), "\(what): the bf16 products did not run")
+        } else {
+            #expect(reduced == run(bfloat16: false), "\(what): must be the float32 result here")
+        }
+    }
+
     @Test func selectingABuildIsScopedAndClamped() {
         let best = KernelBuild.current
         #expect(KernelBuild.supported.last == best)

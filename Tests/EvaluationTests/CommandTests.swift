@@ -57,7 +57,7 @@ import Testing
         #expect(try EvaluationReport.read(path: out + "/default.json").precision == (bfloat16 ? "bfloat16" : nil))
         #expect(try EvaluationReport.read(path: out + "/float32.json").precision == nil)
         #expect(try String(contentsOfFile: out + "/default.md", encoding: .utf8)
-            .contains("Linear layers in \(bfloat16 ? "bfloat16" : "float32")"))
+            .contains("matrix products in \(bfloat16 ? "bfloat16" : "float32")"))
         if bfloat16 {
             let merged = try Self.run(["merge", out + "/default.json", out + "/float32.json", "--json", out + "/m.json"])
             #expect(merged.status != 0 && merged.stderr.contains("precision float32 differs"), "\(merged.stderr)")

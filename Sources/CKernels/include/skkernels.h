@@ -51,9 +51,10 @@ void sk_eca(float *x, long rows, int c, const float *w3, float *scratch);
 /// original positions. Windows have side window_size <= table_window; table (heads, 2*table_window-1,
 /// 2*table_window-1) is the relative position bias table, head-major. shift 0 = plain windows; otherwise
 /// 0 < shift < window_size, and h, w are multiples of window_size (the token map wraps around the grid at most once).
-/// scratch: sk_window_attention_scratch(c, window_size) floats.
+/// scratch: sk_window_attention_scratch(c, window_size) floats. bf16 != 0: 16-dim heads in windows of 32-256
+/// tokens take the two products (q k^T, e v) in bfloat16 where sk_bf16_active(); everything else float32.
 void sk_window_attention(const float *qkv, float *out, int h, int w, int c, int heads, int table_window, int window_size,
-                         int shift, const float *table, float *scratch);
+                         int shift, const float *table, float *scratch, int bf16);
 /// Floats of scratch sk_window_attention needs.
 long sk_window_attention_scratch(int c, int window_size);
 /// Packs a Linear layer for sk_linear: weight (n, k) row-major (PyTorch's (out, in)) -> panels

@@ -133,8 +133,12 @@ public enum Reference {
     /// Swin-style window attention written the textbook way: roll the grid, cut windows, mark the mask
     /// regions on the rolled grid, attend per window and head, merge and roll back.
     /// qkv (h*w, 3C); table ((2*window-1)^2, heads). Returns (h*w, C) before the output projection.
+    /// `bfloat16Products`: the twin of the kernel's bf16 products, rounding what it rounds: the queries,
+    /// the keys times 1/sqrt(hd) (in float32), the softmax numerators (float32) and the values; the sum
+    /// that normalises the row stays unrounded.
     public static func windowAttention(qkv: [Float], height h: Int, width w: Int, channels c: Int, heads: Int,
-                                       window: Int, shift requestedShift: Int, biasTable: Tensor) -> [Float] {
+                                       window: Int, shift requestedShift: Int, biasTable: Tensor,
+                                       bfloat16Products: Bool = false) -> [Float] {
         let (windowSide, shift) = windowGeometry(height: h, width: w, window: window, shift: requestedShift)
         let hd = c / heads, n = windowSide * windowSide, side = 2 * window - 1
         func region(_ r: Int, _ size: Int) -> Int { r < size - windowSide ? 0 : (r < size - shift ? 1 : 2) }
@@ -153,11 +157,12 @@ public enum Reference {
                         for j in 0..<n {
                             var dot = 0.0
                             for d in 0..<hd {
-                                dot += Double(qkv[tokens[i].source * 3 * c + head * hd + d])
-                                    * Double(qkv[tokens[j].source * 3 * c + c + head * hd + d])
+                                let (q, k) = (qkv[tokens[i].source * 3 * c + head * hd + d], qkv[tokens[j].source * 3 * c + c + head * hd + d])
+                                dot += bfloat16Products ? Double(bfloat16(q)) * Double(bfloat16(k * (1 / Float(hd).squareRoot())))
+                                                        : Double(q) * Double(k) / Double(hd).squareRoot()
                             }
                             let rel = (tokens[i].y - tokens[j].y + window - 1) * side + (tokens[i].x - tokens[j].x + window - 1)
-                            scores[j] = dot / Double(hd).squareRoot() + Double(biasTable.storage[rel * heads + head])
+                            scores[j] = dot + Double(biasTable.storage[rel * heads + head])
                                 + (tokens[i].label != tokens[j].label ? -100 : 0)
                         }
                         let m = scores.max()!
@@ -165,7 +170,10 @@ public enum Reference {
                         let sum = e.reduce(0, +)
                         for d in 0..<hd {
                             var acc = 0.0
-                            for j in 0..<n { acc += e[j] / sum * Double(qkv[tokens[j].source * 3 * c + 2 * c + head * hd + d]) }
+                            for j in 0..<n {
+                                let v = qkv[tokens[j].source * 3 * c + 2 * c + head * hd + d]
+                                acc += bfloat16Products ? Double(bfloat16(Float(e[j]))) * Double(bfloat16(v)) / sum : e[j] / sum * Double(v)
+                            }
                             out[tokens[i].source * c + head * hd + d] = Float(acc)
                         }
                     }
