@@ -266,21 +266,40 @@ import Testing
            (16, 16, 8, 1, 8, 0), (16, 24, 16, 2, 8, 4), (32, 32, 24, 3, 16, 8), (24, 24, 16, 2, 12, 6),
            (16, 16, 8, 1, 16, 0)])
     mutating func windowAttention(build: KernelBuild, shape: (Int, Int, Int, Int, Int, Int)) {
-        let (h, w, c, heads, window, shift) = shape
-        let qkv = random(h * w * 3 * c, scale: 2)
-        let table = tensor([(2 * window - 1) * (2 * window - 1), heads], scale: 1)
-        let geometry = windowGeometry(height: h, width: w, window: window, shift: shift)
-        let headMajor = headMajorBiasTable(table)
-        var out = [Float](repeating: .nan, count: h * w * c)
-        var scratch = [Float](repeating: 0, count: windowAttentionScratchCount(channels: c, window: geometry.window))
-        KernelBuild.with(build) {
-            Engine.windowAttention(qkv: qkv, into: &out, height: h, width: w, channels: c, heads: heads,
-                                   tableWindow: window, window: geometry.window, shift: geometry.shift,
-                                   biasTable: headMajor, scratch: &scratch)
+        let attention = AttentionCase(shape, &self)
+        expectClose(attention.run(build, bfloat16: false), attention.reference(bfloat16Products: false),
+                    "attention \(attention) (\(build))")
+    }
+
+    /// Random qkv and bias table for (h, w, c, heads, window, shift), run through the kernel and the reference.
+    struct AttentionCase: CustomStringConvertible {
+        let (h, w, c, heads, window, shift): (Int, Int, Int, Int, Int, Int)
+        let qkv: [Float], table: Tensor
+
+        init(_ shape: (Int, Int, Int, Int, Int, Int), _ tests: inout KernelTests) {
+            (h, w, c, heads, window, shift) = shape
+            qkv = tests.random(h * w * 3 * c, scale: 2)
+            table = tests.tensor([(2 * window - 1) * (2 * window - 1), heads], scale: 1)
         }
-        let expected = Reference.windowAttention(qkv: qkv, height: h, width: w, channels: c, heads: heads,
-                                                 window: window, shift: shift, biasTable: table)
-        expectClose(out, expected, "attention \(h)x\(w) window \(window) shift \(shift) (\(build))")
+
+        var description: String { "\(h)x\(w) window \(window) shift \(shift)" }
+
+        func run(_ build: KernelBuild, bfloat16: Bool) -> [Float] {
+            let geometry = windowGeometry(height: h, width: w, window: window, shift: shift)
+            var out = [Float](repeating: .nan, count: h * w * c)
+            var scratch = [Float](repeating: 0, count: windowAttentionScratchCount(channels: c, window: geometry.window))
+            KernelBuild.with(build) {
+                Engine.windowAttention(qkv: qkv, into: &out, height: h, width: w, channels: c, heads: heads,
+                                       tableWindow: window, window: geometry.window, shift: geometry.shift,
+                                       biasTable: headMajorBiasTable(table), scratch: &scratch, bfloat16: bfloat16)
+            }
+            return out
+        }
+
+        func reference(bfloat16Products: Bool) -> [Float] {
+            Reference.windowAttention(qkv: qkv, height: h, width: w, channels: c, heads: heads, window: window,
+                                      shift: shift, biasTable: table, bfloat16Products: bfloat16Products)
+        }
     }
 
     /// The attention's bf16 products (16-dim heads, windows of 32-256 tokens) against the reference rounding
@@ -292,31 +311,14 @@ import Testing
     @Test(arguments: KernelBuild.supported, [(32, 32, 16, 1, 16, 0), (32, 32, 32, 2, 16, 8), (16, 16, 16, 1, 8, 0),
                                              (16, 32, 48, 3, 8, 4)])
     mutating func windowAttentionBFloat16(build: KernelBuild, shape: (Int, Int, Int, Int, Int, Int)) {
-        let (h, w, c, heads, window, shift) = shape
-        let qkv = random(h * w * 3 * c, scale: 2)
-        let table = tensor([(2 * window - 1) * (2 * window - 1), heads], scale: 1)
-        let geometry = windowGeometry(height: h, width: w, window: window, shift: shift)
-        let headMajor = headMajorBiasTable(table)
-        var scratch = [Float](repeating: 0, count: windowAttentionScratchCount(channels: c, window: geometry.window))
-        func run(bfloat16: Bool) -> [Float] {
-            var out = [Float](repeating: .nan, count: h * w * c)
-            KernelBuild.with(build) {
-                Engine.windowAttention(qkv: qkv, into: &out, height: h, width: w, channels: c, heads: heads,
-                                       tableWindow: window, window: geometry.window, shift: geometry.shift,
-                                       biasTable: headMajor, scratch: &scratch, bfloat16: bfloat16)
-            }
-            return out
-        }
-        let reduced = run(bfloat16: true)
-        let what = "bf16 attention \(h)x\(w) window \(window) shift \(shift) (\(build))"
+        let attention = AttentionCase(shape, &self)
+        let reduced = attention.run(build, bfloat16: true), what = "bf16 attention \(attention) (\(build))"
         if build == .avx512 && MatrixPrecision.bfloat16Supported {
-            let expected = Reference.windowAttention(qkv: qkv, height: h, width: w, channels: c, heads: heads, window: window,
-                                                     shift: shift, biasTable: table, bfloat16Products: true)
-            let error = zip(reduced, expected).map { abs($0 - $1) }.max() ?? 0
+            let error = zip(reduced, attention.reference(bfloat16Products: true)).map { abs($0 - $1) }.max() ?? 0
             #expect(error <= 1e-3, "\(what): max abs error \(error)")
-            #expect(reduced != run(bfloat16: false), "\(what): the bf16 products did not run")
+            #expect(reduced != attention.run(build, bfloat16: false), "\(what): the bf16 products did not run")
         } else {
-            #expect(reduced == run(bfloat16: false), "\(what): must be the float32 result here")
+            #expect(reduced == attention.run(build, bfloat16: false), "\(what): must be the float32 result here")
         }
     }
 
