@@ -24,7 +24,7 @@ void sk_attention_rows16_bf16(const float *q, const int *src, long row_stride, c
                               const float *bias, const float *rev, int window_size, const int *label, float *e,
                               float *out, long out_stride, int n) {
     const int side = 2 * window_size - 1;
-    uint32_t kp[D / 2 * SK_BF16_ATTENTION_MAX_TOKENS];  // (D/2, n) pairs of dims, 32 KB at most
+    uint32_t kp[D / 2 * SK_BF16_ATTENTION_MAX_TOKENS];  // (D/2, n) pairs of dims, 8 KB at most
     uint32_t vp[SK_BF16_ATTENTION_MAX_TOKENS / 2 * D];  // (n/2, D) pairs of keys
     uint32_t ep[R * SK_BF16_ATTENTION_MAX_TOKENS / 2];  // (R, n/2) one block's score rows
     // kt (D, n): rows 2p and 2p+1 interleaved key by key.

@@ -20,7 +20,7 @@ import Testing
         #expect(after - before >= Self.minimumGain, "\(preset): \(before) dB -> \(after) dB")
     }
 
-    /// The Linear layers in bfloat16 (the default where the CPU has AVX-512 BF16) cost at most 0.02 dB against
+    /// The matrix products in bfloat16 (the default where the CPU has AVX-512 BF16) cost at most 0.02 dB against
     /// float32 on a real picture (the bound; docs/results.md measured at most 0.001 dB on the
     /// validation sets), and the outputs differ by at most 2 levels of 255 anywhere. On a CPU without
     /// AVX-512 BF16 both runs are float32 and must agree exactly.

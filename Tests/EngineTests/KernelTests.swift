@@ -302,10 +302,11 @@ import Testing
         }
     }
 
-    /// The attention's bf16 products (16-dim heads, windows of 32-256 tokens) against the reference rounding
-    /// what the kernel rounds. Tolerance 1e-3: besides the summation order, a softmax numerator within float
-    /// error of a bf16 rounding boundary may round the other way on one side (one bf16 step, 2^-8 of its
-    /// weight); a wrong pairing of dims or keys errs by tenths. Where the bf16 products cannot run (no AVX-512
+    /// The attention's bf16 products (16-dim heads, 8x8 and 16x16 windows) against the reference rounding
+    /// what the kernel rounds. Tolerance 8e-3: besides the summation order, a softmax numerator within float
+    /// error of a bf16 rounding boundary may round the other way on one side: one bf16 step, up to 2^-8 of
+    /// a weight near 1, times |v| <= 2 over a row sum >= 1 (the row max contributes 1); a wrong pairing of
+    /// dims or keys errs by tenths (measured: 1.07 and 1.47). Where the bf16 products cannot run (no AVX-512
     /// BF16, or another build selected) the kernel must give the float32 result. Shapes: 16x16 windows from the
     /// reversed table, plain and shifted (masks); 8x8 windows from the dense bias, shifted; 3 heads.
     @Test(arguments: KernelBuild.supported, [(32, 32, 16, 1, 16, 0), (32, 32, 32, 2, 16, 8), (16, 16, 16, 1, 8, 0),
@@ -315,7 +316,7 @@ import Testing
         let reduced = attention.run(build, bfloat16: true), what = "bf16 attention \(attention) (\(build))"
         if build == .avx512 && MatrixPrecision.bfloat16Supported {
             let error = zip(reduced, attention.reference(bfloat16Products: true)).map { abs($0 - $1) }.max() ?? 0
-            #expect(error <= 1e-3, "\(what): max abs error \(error)")
+            #expect(error <= 8e-3, "\(what): max abs error \(error)")
             #expect(reduced != attention.run(build, bfloat16: false), "\(what): the bf16 products did not run")
         } else {
             #expect(reduced == attention.run(build, bfloat16: false), "\(what): must be the float32 result here")

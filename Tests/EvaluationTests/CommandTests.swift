@@ -45,7 +45,7 @@ import Testing
         #expect(try EvaluationReport.read(path: out + "/m.json").runs == report.runs)
     }
 
-    /// The report records the precision of the Linear layers: bfloat16 by default where the CPU has AVX-512
+    /// The report records the precision of the matrix products: bfloat16 by default where the CPU has AVX-512
     /// BF16 (absent otherwise: float32), absent with --float32; shards of different precisions do not merge.
     @Test func reportsRecordThePrecision() throws {
         let folder = try Fixtures.folder(), out = try Fixtures.folder()

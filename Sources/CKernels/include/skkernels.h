@@ -51,8 +51,8 @@ void sk_eca(float *x, long rows, int c, const float *w3, float *scratch);
 /// original positions. Windows have side window_size <= table_window; table (heads, 2*table_window-1,
 /// 2*table_window-1) is the relative position bias table, head-major. shift 0 = plain windows; otherwise
 /// 0 < shift < window_size, and h, w are multiples of window_size (the token map wraps around the grid at most once).
-/// scratch: sk_window_attention_scratch(c, window_size) floats. bf16 != 0: 16-dim heads in windows of 32-256
-/// tokens take the two products (q k^T, e v) in bfloat16 where sk_bf16_active(); everything else float32.
+/// scratch: sk_window_attention_scratch(c, window_size) floats. bf16 != 0: 16-dim heads in 8x8 and 16x16
+/// windows take the two products (q k^T, e v) in bfloat16 where sk_bf16_active(); everything else float32.
 void sk_window_attention(const float *qkv, float *out, int h, int w, int c, int heads, int table_window, int window_size,
                          int shift, const float *table, float *scratch, int bf16);
 /// Floats of scratch sk_window_attention needs.
@@ -66,10 +66,12 @@ void sk_pack_linear(const float *weight, const float *bias, int n, int k, float 
 void sk_linear(const float *x, long rows, int k, const float *panels, const float *bias16, int n, float *y, int gelu);
 /// Inputs (k) the bfloat16 Linear's vector kernel takes; larger layers stay in float32.
 #define SK_MAX_BF16_INPUTS 2048
-/// Whether this CPU has AVX-512 BF16 (vdpbf16ps), which makes sk_linear_bf16 worth running.
+/// Whether this CPU has AVX-512 BF16 (vdpbf16ps), which makes sk_linear_bf16 and the attention's bf16
+/// products worth running.
 int sk_has_bf16(void);
-/// Whether sk_linear_bf16 runs its vector kernel now: the CPU has AVX-512 BF16 and the AVX-512 build is
-/// selected (a test or benchmark that selects AVX2 stands in for a CPU without it).
+/// Whether the bf16 vector kernels run now (sk_linear_bf16's, sk_window_attention's with bf16 != 0): the CPU
+/// has AVX-512 BF16 and the AVX-512 build is selected (a test or benchmark that selects AVX2 stands in for
+/// a CPU without it).
 int sk_bf16_active(void);
 /// x rounded to bfloat16, to nearest with ties to even (NaN stays NaN); and back to float, exactly.
 uint16_t sk_bf16_round(float x);

@@ -135,7 +135,8 @@ public enum Reference {
     /// qkv (h*w, 3C); table ((2*window-1)^2, heads). Returns (h*w, C) before the output projection.
     /// `bfloat16Products`: the twin of the kernel's bf16 products, rounding what it rounds: the queries,
     /// the keys times 1/sqrt(hd) (in float32), the softmax numerators (float32) and the values; the sum
-    /// that normalises the row stays unrounded.
+    /// that normalises the row stays unrounded. It rounds for any head size and window; the kernel takes
+    /// bf16 only for 16-dim heads in 8x8 and 16x16 windows, so compare only those.
     public static func windowAttention(qkv: [Float], height h: Int, width w: Int, channels c: Int, heads: Int,
                                        window: Int, shift requestedShift: Int, biasTable: Tensor,
                                        bfloat16Products: Bool = false) -> [Float] {
