@@ -114,27 +114,36 @@ public enum BlockMatcher {
         var best = [Double](repeating: .infinity, count: blocksX * blocksY)
         var found = [Shift](repeating: Shift(dy: 0, dx: 0), count: blocksX * blocksY)
         var sums = [Double](repeating: 0, count: blocksX * blocksY)
+        // Per column, the absolute differences summed down one row of blocks (a loop over whole rows, which
+        // vectorises), then each block's columns summed once per row of blocks.
+        var columns = [Float](repeating: 0, count: w)
         centre.values.withUnsafeBufferPointer { c in
             padded.withUnsafeBufferPointer { p in
-                for dy in -r...r {
-                    for dx in -r...r {
-                        for i in sums.indices { sums[i] = 0 }
-                        for y in 0..<h {
-                            let row = (y / b) * blocksX
-                            let source = (y + r + dy) * pw + r + dx
-                            var x = 0
-                            while x < w {
-                                let end = min(x + b, w)
-                                var s: Float = 0
-                                for k in x..<end { s += abs(c[y * w + k] - p[source + k]) }
-                                sums[row + x / b] += Double(s)
-                                x = end
+                columns.withUnsafeMutableBufferPointer { column in
+                    for dy in -r...r {
+                        for dx in -r...r {
+                            for i in sums.indices { sums[i] = 0 }
+                            for y0 in stride(from: 0, to: h, by: b) {
+                                for x in 0..<w { column[x] = 0 }
+                                for y in y0..<min(y0 + b, h) {
+                                    let (centreRow, source) = (c.baseAddress! + y * w, p.baseAddress! + (y + r + dy) * pw + r + dx)
+                                    for x in 0..<w { column[x] += abs(centreRow[x] - source[x]) }
+                                }
+                                let row = (y0 / b) * blocksX
+                                var x = 0
+                                while x < w {
+                                    let end = min(x + b, w)
+                                    var s: Float = 0
+                                    for k in x..<end { s += column[k] }
+                                    sums[row + x / b] += Double(s)
+                                    x = end
+                                }
                             }
-                        }
-                        let shiftCost = penalty * Double(abs(dy) + abs(dx))
-                        for i in sums.indices {
-                            let cost = sums[i] / counts[i] + shiftCost
-                            if cost < best[i] { (best[i], found[i]) = (cost, Shift(dy: dy, dx: dx)) }
+                            let shiftCost = penalty * Double(abs(dy) + abs(dx))
+                            for i in sums.indices {
+                                let cost = sums[i] / counts[i] + shiftCost
+                                if cost < best[i] { (best[i], found[i]) = (cost, Shift(dy: dy, dx: dx)) }
+                            }
                         }
                     }
                 }
