@@ -9,6 +9,8 @@ The mean of the `quality` weights at steps 17200 and 18200 was compared with ste
 from __future__ import annotations
 
 import argparse
+import json
+import struct
 from pathlib import Path
 
 import torch
@@ -29,6 +31,24 @@ def average_models(paths: list[Path]):
     return models[0]
 
 
+def metadata(path: Path) -> dict[str, str]:
+    """The `__metadata__` of a safetensors file."""
+    with open(path, "rb") as f:
+        size = struct.unpack("<Q", f.read(8))[0]
+        return json.loads(f.read(size)).get("__metadata__", {})
+
+
+def provenance(paths: list[Path]) -> dict[str, str]:
+    """Metadata of the mean: the preset all files share (so export.py --bundle takes it) and their steps."""
+    metas = [metadata(p) for p in paths]
+    extra = {"averaged_from": ", ".join(p.name for p in paths)}
+    presets = {m.get("preset") for m in metas}
+    if len(presets) == 1 and None not in presets:
+        extra["preset"] = presets.pop()
+        extra["train_step"] = "mean of " + " and ".join(m.get("train_step", "?") for m in metas)
+    return extra
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("weights", type=Path, nargs="+", help="two or more .safetensors files of one config")
@@ -37,7 +57,7 @@ def main():
     if len(args.weights) < 2:
         raise SystemExit("give at least two weight files to average")
     model = average_models(args.weights)
-    export_safetensors(model, args.out, {"averaged_from": ", ".join(p.name for p in args.weights)})
+    export_safetensors(model, args.out, provenance(args.weights))
 
 
 if __name__ == "__main__":
