@@ -72,13 +72,21 @@ static int best_level(void) {
     return SK_LEVEL_PORTABLE;
 }
 
-// Chosen on first use (every thread computes the same value). Atomic because tests switch it while other
-// test suites run kernels: those calls then get one build or the other, each correct on its own.
+// Chosen on first use (every thread computes the same value); a tool may select another for the process.
 static _Atomic int level = -1;
+// A thread's own selection (-1: none): tests compare builds on their thread while other tests run the
+// process's build on theirs, so a model compared bit for bit with itself never changes build mid-run.
+static _Thread_local int thread_level = -1;
 
 int sk_max_kernel_level(void) { return best_level(); }
 
+static int clamped(int requested) {
+    int best = best_level();
+    return requested < SK_LEVEL_PORTABLE ? SK_LEVEL_PORTABLE : (requested > best ? best : requested);
+}
+
 int sk_kernel_level(void) {
+    if (thread_level >= 0) return thread_level;
     int current = atomic_load_explicit(&level, memory_order_relaxed);
     if (current < 0) {
         current = best_level();
@@ -88,10 +96,16 @@ int sk_kernel_level(void) {
 }
 
 int sk_set_kernel_level(int requested) {
-    int best = best_level();
-    int chosen = requested < SK_LEVEL_PORTABLE ? SK_LEVEL_PORTABLE : (requested > best ? best : requested);
+    int chosen = clamped(requested);
     atomic_store_explicit(&level, chosen, memory_order_relaxed);
     return chosen;
+}
+
+int sk_thread_kernel_level(void) { return thread_level; }
+
+int sk_set_thread_kernel_level(int requested) {
+    thread_level = requested < 0 ? -1 : clamped(requested);
+    return sk_kernel_level();
 }
 
 #ifdef SK_HAVE_X86_BUILDS

@@ -13,15 +13,17 @@ public enum KernelBuild: Int, CaseIterable, Comparable, Sendable, CustomStringCo
     /// Every build this CPU can run, slowest first.
     public static var supported: [KernelBuild] { allCases.filter { $0.rawValue <= Int(sk_max_kernel_level()) } }
 
-    /// Selects `build` (clamped to what the CPU supports) for everything that follows.
+    /// Selects `build` (clamped to what the CPU supports) for everything that follows, on every thread
+    /// (benchmarks).
     public static func select(_ build: KernelBuild) { sk_set_kernel_level(Int32(build.rawValue)) }
 
-    /// Runs `body` with `build` selected (tests and benchmarks compare builds); restores the previous
-    /// one afterwards. The selection is process-wide: kernels other threads call meanwhile run in it too.
+    /// Runs `body` with `build` selected on the calling thread only (tests compare builds while other tests
+    /// run); restores the thread's previous selection afterwards. Work `body` hands to other threads runs in
+    /// the process's build.
     public static func with<T>(_ build: KernelBuild, _ body: () throws -> T) rethrows -> T {
-        let previous = current
-        select(build)
-        defer { select(previous) }
+        let previous = sk_thread_kernel_level()
+        sk_set_thread_kernel_level(Int32(build.rawValue))
+        defer { sk_set_thread_kernel_level(previous) }
         return try body()
     }
 

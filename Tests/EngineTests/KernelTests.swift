@@ -1,11 +1,12 @@
 import CKernels
 import Engine
+import Foundation
 import Imaging
 import Testing
 
 /// Each fast kernel against its naive twin in `Reference`, on seeded random data. Kernels with several
-/// compiled builds (AVX-512, AVX2+FMA, portable) are checked in every build this CPU can run; the suite
-/// is serialized because the build is selected process-wide.
+/// compiled builds (AVX-512, AVX2+FMA, portable) are checked in every build this CPU can run, selected
+/// on the test's thread only (KernelBuild.with), so other suites running meanwhile keep the best build.
 @Suite(.serialized) struct KernelTests {
     /// Max abs error allowed between fast (float32, reordered sums) and reference (Double) kernels,
     /// for values of order 1.
@@ -331,6 +332,14 @@ import Testing
             #expect(KernelBuild.current == best)
         }
         #expect(KernelBuild.with(.avx512) { KernelBuild.current } <= best)  // never above what the CPU runs
+        // Only the calling thread: another thread meanwhile runs the process's build.
+        final class Seen: @unchecked Sendable { var build: KernelBuild? }
+        let seen = Seen(), done = DispatchSemaphore(value: 0)
+        KernelBuild.with(.portable) {
+            Thread { seen.build = KernelBuild.current; done.signal() }.start()
+            done.wait()
+        }
+        #expect(seen.build == best)
     }
 
     @Test func workspaceReusesSlots() {

@@ -90,9 +90,14 @@ enum { SK_LEVEL_PORTABLE = 0, SK_LEVEL_AVX2 = 1, SK_LEVEL_AVX512 = 2 };
 int sk_kernel_level(void);
 /// The best build this CPU supports.
 int sk_max_kernel_level(void);
-/// Selects a build (clamped to what the CPU supports) and returns the one selected. For tests and
+/// Selects a build for the process (clamped to what the CPU supports) and returns the one selected: for
 /// benchmarks that compare builds; kernels already running on other threads finish in their build.
 int sk_set_kernel_level(int level);
+/// Selects a build for the calling thread only (clamped), overriding the process's; -1 clears it. Returns
+/// the build the thread now runs. For tests, which compare builds while other tests run.
+int sk_set_thread_kernel_level(int level);
+/// The calling thread's own selection, or -1.
+int sk_thread_kernel_level(void);
 
 #ifdef __cplusplus
 }
