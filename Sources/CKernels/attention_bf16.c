@@ -20,6 +20,16 @@
 
 enum { R = 8, D = 16 };
 
+// 16 floats from a and 16 from b as bf16 pairs (a0, b0, a1, b1, ...): 32 bf16 in one register.
+static inline __attribute__((always_inline)) __m512i pairs16(const float *a, const float *b) {
+    __m512i lo = (__m512i)_mm512_cvtne2ps_pbh(_mm512_setzero_ps(), _mm512_loadu_ps(a));  // in the low 256 bits
+    __m512i hi = (__m512i)_mm512_cvtne2ps_pbh(_mm512_setzero_ps(), _mm512_loadu_ps(b));
+    // element 2i from lo[i], 2i+1 from hi[i] (index 32 + i); _mm512_set_epi16 lists element 31 first
+    const __m512i idx = _mm512_set_epi16(47, 15, 46, 14, 45, 13, 44, 12, 43, 11, 42, 10, 41, 9, 40, 8,
+                                         39, 7, 38, 6, 37, 5, 36, 4, 35, 3, 34, 2, 33, 1, 32, 0);
+    return _mm512_permutex2var_epi16(lo, idx, hi);
+}
+
 void sk_attention_rows16_bf16(const float *q, const int *src, long row_stride, const float *kt, const float *vg,
                               const float *bias, const float *rev, int window_size, const int *label, float *e,
                               float *out, long out_stride, int n) {
@@ -28,24 +38,12 @@ void sk_attention_rows16_bf16(const float *q, const int *src, long row_stride, c
     uint32_t vp[SK_BF16_ATTENTION_MAX_TOKENS / 2 * D];  // (n/2, D) pairs of keys
     uint32_t ep[R * SK_BF16_ATTENTION_MAX_TOKENS / 2];  // (R, n/2) one block's score rows
     // kt (D, n): rows 2p and 2p+1 interleaved key by key.
-    for (int p = 0; p < D / 2; p++) {
-        for (int j = 0; j < n; j += 16) {
-            __m512i lo = (__m512i)_mm512_cvtne2ps_pbh(_mm512_setzero_ps(), _mm512_loadu_ps(kt + (long)(2 * p) * n + j));
-            __m512i hi = (__m512i)_mm512_cvtne2ps_pbh(_mm512_setzero_ps(), _mm512_loadu_ps(kt + (long)(2 * p + 1) * n + j));
-            // lo, hi: 16 bf16 each in their low 256 bits; interleave 16-bit lanes: (lo0, hi0, lo1, hi1, ...)
-            __m512i idx = _mm512_set_epi16(47, 15, 46, 14, 45, 13, 44, 12, 43, 11, 42, 10, 41, 9, 40, 8,
-                                           39, 7, 38, 6, 37, 5, 36, 4, 35, 3, 34, 2, 33, 1, 32, 0);
-            _mm512_storeu_si512(kp + (long)p * n + j, _mm512_permutex2var_epi16(lo, idx, hi));
-        }
-    }
+    for (int p = 0; p < D / 2; p++)
+        for (int j = 0; j < n; j += 16)
+            _mm512_storeu_si512(kp + (long)p * n + j, pairs16(kt + (long)(2 * p) * n + j, kt + (long)(2 * p + 1) * n + j));
     // vg (n, D): rows 2m and 2m+1 interleaved dim by dim.
-    for (int m = 0; m < n / 2; m++) {
-        __m512i lo = (__m512i)_mm512_cvtne2ps_pbh(_mm512_setzero_ps(), _mm512_loadu_ps(vg + (long)(2 * m) * D));
-        __m512i hi = (__m512i)_mm512_cvtne2ps_pbh(_mm512_setzero_ps(), _mm512_loadu_ps(vg + (long)(2 * m + 1) * D));
-        __m512i idx = _mm512_set_epi16(47, 15, 46, 14, 45, 13, 44, 12, 43, 11, 42, 10, 41, 9, 40, 8,
-                                       39, 7, 38, 6, 37, 5, 36, 4, 35, 3, 34, 2, 33, 1, 32, 0);
-        _mm512_storeu_si512(vp + (long)m * D, _mm512_permutex2var_epi16(lo, idx, hi));
-    }
+    for (int m = 0; m < n / 2; m++)
+        _mm512_storeu_si512(vp + (long)m * D, pairs16(vg + (long)(2 * m) * D, vg + (long)(2 * m + 1) * D));
     for (int i0 = 0; i0 < n; i0 += R) {
         const int rows = n - i0 < R ? n - i0 : R;
         uint32_t qp[R][D / 2];  // each query's dims as pairs

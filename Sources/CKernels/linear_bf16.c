@@ -177,11 +177,8 @@ static void linear_bf16_avx512(const float *x, long rows, int k, const uint16_t 
 static int cpu_has_bf16(void) {
     static _Atomic int known = -1;  // every thread computes the same value
     int has = atomic_load_explicit(&known, memory_order_relaxed);
-    if (has < 0) {
-        __builtin_cpu_init();
-        has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
-              __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
-              __builtin_cpu_supports("avx512bf16");
+    if (has < 0) {  // the AVX-512 build's CPU, plus BF16
+        has = sk_max_kernel_level() == SK_LEVEL_AVX512 && __builtin_cpu_supports("avx512bf16");
         atomic_store_explicit(&known, has, memory_order_relaxed);
     }
     return has;
@@ -198,7 +195,7 @@ void sk_linear_bf16(const float *x, long rows, int k, const uint16_t *panels, co
                     int gelu) {
 #if defined(__x86_64__) && defined(__clang__)
     // The vector kernel belongs to the AVX-512 build: a test or benchmark that selects AVX2 gets the scalar twin.
-    if (k <= SK_MAX_BF16_INPUTS && sk_kernel_level() == SK_LEVEL_AVX512 && cpu_has_bf16()) {
+    if (k <= SK_MAX_BF16_INPUTS && sk_bf16_active()) {
         linear_bf16_avx512(x, rows, k, panels, bias16, n, y, gelu);
         return;
     }
