@@ -27,9 +27,9 @@ from training_data import load_folders, training_batch
 
 def seconds_per_step(model, opt, batches) -> list[float]:
     times = []
-    for noisy, clean, sigma in batches:
+    for noisy, clean, sigma, luma_only in batches:
         t = time.perf_counter()
-        optimisation_step(model, opt, noisy, clean, sigma)
+        optimisation_step(model, opt, noisy, clean, sigma, luma_only)
         times.append(time.perf_counter() - t)
     return times
 
@@ -46,7 +46,7 @@ def main():
     torch.manual_seed(0)
     rng, np_rng = random.Random(0), np.random.default_rng(0)
     recipe = RECIPES[args.preset]
-    folders = load_folders(args.data)
+    folders = load_folders(args.data, recipe.get("subsampled_chroma", "downscale"))
     pairs = load_real_pairs(sidd_training_pairs(args.data)) if recipe["mix"].get("sidd", 0) > 0 else []
     t = time.perf_counter()
     batches = [training_batch(recipe["mix"], folders, pairs, recipe["batch"], recipe["crop"], rng, np_rng)

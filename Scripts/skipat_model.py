@@ -407,6 +407,8 @@ PRESETS = {
     # (shift_order "network"), so SKIPAT keeps Swin's cross-window exchange. On the baseline's schedule it
     # gained only +0.01-0.02 dB over "quality" at equal steps (README, SKIPAT chain); not bundled.
     "quality-shifted": SkipatConfig(width=16, levels=3, depth=2, window=16, phi_blocks=[1], shift_order="network"),
+    # The quality network specialised to white Gaussian noise of a known level (what --sigma says).
+    "gaussian": SkipatConfig(width=16, levels=3, depth=2, window=16, phi_blocks=[1]),
     # The quality network fine-tuned on real camera noise (SIDD pairs), conditioned on the blind level.
     "real": SkipatConfig(width=16, levels=3, depth=2, window=16, phi_blocks=[1]),
     # The fast network fine-tuned the same way, for camera-noise video.

@@ -42,7 +42,8 @@ from export import export_safetensors, load_engine_weights
 from noise_level import fine_and_coarse, model_sigma
 from real_pairs import sidd_training_pairs
 from skipat_model import PRESETS, SkipatDenoiser, model_input, temporal_from_image
-from training_data import NOISE_MIX_BLIND_DEFAULT, NOISE_MIX_SIDD, load_folders, training_batch
+from training_data import (NOISE_MIX_BLIND_DEFAULT, NOISE_MIX_GAUSSIAN, NOISE_MIX_SIDD, SUBSAMPLED_CHROMA, load_folders,
+                           training_batch)
 from validation import validate_all, validation_sets
 from video_training_data import VIDEO_MIX, VIDEO_NOISE, load_sequences, video_batch
 
@@ -50,9 +51,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Per-preset crops and noise mix: the quality presets train on the 128x128 inference tile (16x16 windows
 # at every level); the fast preset (8x8 windows, two levels) sees more, smaller crops for the same pixels.
-# `init`: a bundled preset whose weights start a run that has no resume file.
+# `init`: a bundled preset whose weights start a run that has no resume file (--init FILE overrides it).
+# `validation`: the sets whose mean picks the best checkpoint (default: all of VALIDATION_SETS).
+# `subsampled_chroma`: how folders saved with 4:2:0 chroma are used (training_data.SUBSAMPLED_CHROMA).
+GAUSSIAN_SETS = ("cbsd68", "cq12", "urban12")
 RECIPES = {
     "quality": {"crop": 128, "batch": 4, "mix": NOISE_MIX_BLIND_DEFAULT},
+    # The Gaussian-noise specialist `--sigma` picks: white noise only, judged on the Gaussian sets.
+    "gaussian": {"crop": 128, "batch": 4, "init": "quality", "mix": NOISE_MIX_GAUSSIAN, "validation": GAUSSIAN_SETS},
     "quality-baseline": {"crop": 128, "batch": 4, "mix": NOISE_MIX_BLIND_DEFAULT},
     "quality-shifted": {"crop": 128, "batch": 4, "mix": NOISE_MIX_BLIND_DEFAULT},
     "fast": {"crop": 64, "batch": 16, "mix": NOISE_MIX_BLIND_DEFAULT},
@@ -94,12 +100,27 @@ def make_optimizer(model) -> torch.optim.AdamW:
     return torch.optim.AdamW(groups, lr=SCHEDULE_DEFAULTS["lr"], betas=(0.9, 0.99), weight_decay=0.02)
 
 
-def optimisation_step(model, opt, noisy: torch.Tensor, clean: torch.Tensor, sigma: torch.Tensor) -> float:
+# Rec. 601 luma, for the crops whose loss measures luma only (their chroma is subsampled).
+LUMA = torch.tensor([0.299, 0.587, 0.114]).view(1, 3, 1, 1)
+
+
+def charbonnier(error: torch.Tensor, luma_only: torch.Tensor | None = None) -> torch.Tensor:
+    """Mean Charbonnier penalty of a (B, 3, H, W) error; crops flagged in luma_only (B,) count the error of
+    their luma instead of their three channels."""
+    penalty = torch.sqrt(error ** 2 + 1e-6).mean(dim=(1, 2, 3))  # (B,)
+    if luma_only is not None and bool(luma_only.any()):
+        luma = (error * LUMA).sum(dim=1)  # (B, H, W)
+        penalty = torch.where(luma_only, torch.sqrt(luma ** 2 + 1e-6).mean(dim=(1, 2)), penalty)
+    return penalty.mean()
+
+
+def optimisation_step(model, opt, noisy: torch.Tensor, clean: torch.Tensor, sigma: torch.Tensor,
+                      luma_only: torch.Tensor | None = None) -> float:
     """One AdamW step on (B, 3T, H, W) noisy windows (T = 1 for images), (B, 3, H, W) clean (centre) crops and
     their noise levels (0-255; (B,), or (B, 1, H, W) per pixel after a temporal prefilter): Charbonnier
-    loss, gradients clipped to norm 1. -> the loss."""
+    loss (luma only for the crops flagged in luma_only (B,)), gradients clipped to norm 1. -> the loss."""
     out = model(model_input(noisy, sigma))
-    loss = torch.sqrt((out - clean) ** 2 + 1e-6).mean()
+    loss = charbonnier(out - clean, luma_only)
     opt.zero_grad(set_to_none=True)
     loss.backward()
     torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -184,7 +205,14 @@ def open_log(path: Path, set_names: tuple[str, ...]):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--preset", choices=sorted(PRESETS), required=True)
+    ap.add_argument("--preset", choices=sorted(RECIPES), required=True)
+    ap.add_argument("--name", help="run name: the files under Scripts/training are <name>.* (default: the preset), "
+                                   "so two runs of one preset can be compared side by side")
+    ap.add_argument("--init", type=Path, help="weights (engine safetensors) that start a run with no resume file "
+                                              "(default: the recipe's bundled preset)")
+    ap.add_argument("--subsampled-chroma", choices=SUBSAMPLED_CHROMA,
+                    help="folders with 4:2:0 chroma: 2x downscale, or full size with a luma-only loss "
+                         "(default: the recipe's, else downscale)")
     ap.add_argument("--data", type=Path, default=DATA, help="folder with train/ and val/ (default ../shared/data)")
     ap.add_argument("--steps", type=int, help="step at which the cosine cycle ends (default: the resumed "
                     f"cycle's end, else {SCHEDULE_DEFAULTS['steps']})")
@@ -212,6 +240,8 @@ def main():
     recipe = RECIPES[args.preset]
     args.batch = args.batch or recipe["batch"]
     args.crop = args.crop or recipe["crop"]
+    args.name = args.name or args.preset
+    subsampled_chroma = args.subsampled_chroma or recipe.get("subsampled_chroma", "downscale")
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -219,9 +249,9 @@ def main():
     np_rng = np.random.default_rng(args.seed)
     train_dir = ROOT / "Scripts" / "training"
     train_dir.mkdir(parents=True, exist_ok=True)
-    resume_path = train_dir / f"{args.preset}.resume.pt"
-    latest_path = train_dir / f"{args.preset}.safetensors"
-    best_path = train_dir / f"{args.preset}.best.safetensors"
+    resume_path = train_dir / f"{args.name}.resume.pt"
+    latest_path = train_dir / f"{args.name}.safetensors"
+    best_path = train_dir / f"{args.name}.best.safetensors"
 
     cfg = PRESETS[args.preset]
     model = SkipatDenoiser(cfg)
@@ -241,15 +271,15 @@ def main():
     if resuming:
         print(f"resumed {args.preset} at step {step} (best score {best:.3f} dB); cycle {args.cycle_start}-{args.steps}, "
               f"peak lr {args.lr:g}, warm-up {args.warmup}")
-    elif "init" in recipe:
-        start_weights = BUNDLED / f"{recipe['init']}.safetensors"
+    elif args.init or "init" in recipe:
+        start_weights = (args.init or BUNDLED / f"{recipe['init']}.safetensors").resolve()
         image = load_engine_weights(start_weights)
         if cfg.frames > 1:
             temporal_from_image(model, image)  # the neighbours' input weights start at zero
         else:
             model.load_state_dict(image.state_dict())
         ema.load_state_dict(model.state_dict())
-        print(f"{args.preset}: starting from {start_weights.relative_to(ROOT)}")
+        print(f"{args.name}: starting from {start_weights}")
     if args.stop_step is not None and step >= args.stop_step:
         raise SystemExit(f"{args.preset} is at step {step}, already at or past --stop-step {args.stop_step}")
     if step >= args.steps:
@@ -257,18 +287,21 @@ def main():
                          f"(with --new-cycle to warm up again)")
 
     mix = recipe["mix"]
-    folders = load_folders(args.data)
+    folders = load_folders(args.data, subsampled_chroma)
     sequences = load_sequences(args.data) if cfg.frames > 1 else []
     needs_pairs = mix.get("sidd", 0) > 0 or (cfg.frames > 1 and VIDEO_NOISE.get("sidd", 0) > 0)
     real_pairs = load_real_pairs(sidd_training_pairs(args.data)) if needs_pairs else []
     if mix.get("sidd", 0) > 0 and not real_pairs:
         raise SystemExit(f"{args.preset}: the recipe needs the SIDD pairs under {args.data / 'train' / 'real-sidd'}")
     val_sets = validation_sets(args.data, args.val_images, args.val_crop, cfg.frames)
-    print(f"{args.preset}: {sum(p.numel() for p in model.parameters())} params; "
+    if "validation" in recipe:
+        val_sets = {name: cases for name, cases in val_sets.items() if name in recipe["validation"]}
+    print(f"{args.name}: {sum(p.numel() for p in model.parameters())} params; "
           + ", ".join(f"{f.name} {len(f.images)}" for f in folders) + f"; {len(real_pairs)} real pairs; mix {mix}; "
-          f"validation {', '.join(f'{k} {len(v)}' for k, v in val_sets.items())}", flush=True)
-    set_names = VIDEO_VALIDATION_SETS if cfg.frames > 1 else VALIDATION_SETS
-    log, writer = open_log(train_dir / f"{args.preset}.log.csv", set_names)
+          f"{subsampled_chroma} for 4:2:0 folders; validation {', '.join(f'{k} {len(v)}' for k, v in val_sets.items())}",
+          flush=True)
+    set_names = recipe.get("validation", VIDEO_VALIDATION_SETS if cfg.frames > 1 else VALIDATION_SETS)
+    log, writer = open_log(train_dir / f"{args.name}.log.csv", set_names)
 
     # SIGTERM/SIGINT: finish the step, validate, export and save, then exit (a machine shutting down cleanly).
     stop_requested = []
@@ -284,9 +317,10 @@ def main():
         if cfg.frames > 1:
             noisy, clean, sigma = video_batch(folders, sequences, real_pairs, args.batch, args.crop, cfg.frames, rng, np_rng,
                                               align=cfg.alignment == "block", prefilter=cfg.prefilter == "robust")
+            luma_only = None
         else:
-            noisy, clean, sigma = training_batch(mix, folders, real_pairs, args.batch, args.crop, rng, np_rng)
-        loss = optimisation_step(model, opt, noisy, clean, sigma)
+            noisy, clean, sigma, luma_only = training_batch(mix, folders, real_pairs, args.batch, args.crop, rng, np_rng)
+        loss = optimisation_step(model, opt, noisy, clean, sigma, luma_only)
         with torch.no_grad():
             d = min(args.ema, (1 + step) / (10 + step))
             for pe, pm in zip(ema.parameters(), model.parameters()):
@@ -305,7 +339,8 @@ def main():
             log.flush()
             print(f"step {step} lr {lr:.2e} loss {np.mean(losses):.5f} "
                   + " ".join(f"{k} {v:.3f}" for k, v in val.items()) + f" ({sec:.2f} s/step)", flush=True)
-            metadata = {"preset": args.preset, "train_step": str(step), "val_score": f"{val['score']:.3f}"}
+            metadata = {"preset": args.preset, "run": args.name, "train_step": str(step),
+                        "val_score": f"{val['score']:.3f}", "subsampled_chroma": subsampled_chroma}
             export_safetensors(ema, latest_path, metadata)
             if val["score"] > best:
                 best = val["score"]
