@@ -52,6 +52,15 @@ public struct BlindNoiseLevel: Sendable, Equatable {
     /// True when the noise reads as white rather than camera noise.
     public var isWhite: Bool { correlation < Self.cameraNoiseCorrelation }
 
+    /// Fine level (0-255 scale) from which white noise counts as Gaussian noise for the white-noise preset
+    /// (`gaussian`, ahead of `quality` on CBSD68 from sigma 5: +0.56 dB there, blind). Below it the default
+    /// keeps it: camera JPEGs read white and faint (PolyU's 100 pictures: at most 0.44), and their processed
+    /// noise is what the default's camera-noise training is for.
+    public static let gaussianFloor: Float = 4
+
+    /// True when the noise reads as white Gaussian noise of a clear level (at least `gaussianFloor`).
+    public var isGaussian: Bool { isWhite && fine >= Self.gaussianFloor }
+
     /// The sigma (0-255 scale) the model is given.
     public var modelSigma: Float {
         let correlated = max(fine, min(Self.maxSigma, Self.coarseGain * coarse))

@@ -16,6 +16,11 @@ public enum ModelCatalog {
         return variants[model] ?? variants[toolDefault]
     }
 
+    /// The white-Gaussian-noise preset to use instead of the tool default `toolDefault`, if it has one.
+    public static func whiteNoiseVariant(of toolDefault: String) -> String? {
+        BundledWeights.whiteNoiseVariant[toolDefault]
+    }
+
     /// The file `nameOrPath` refers to (a preset's bundled file, or an existing path), if any.
     public static func resolvedPath(_ nameOrPath: String) -> String? {
         if let preset = Preset(rawValue: nameOrPath) { return BundledWeights.url(for: preset.rawValue)?.path }
@@ -67,6 +72,9 @@ public enum Preset: String, CaseIterable, Sendable {
     case quality
     /// Previews and quick runs, about 3x faster than `quality`.
     case fast
+    /// White Gaussian noise (synthetic benchmarks, sensors with Gaussian read noise): `quality`'s network
+    /// trained on white noise only; `denoise` picks it for a given `--sigma` and for clearly white noise.
+    case gaussian
     /// Phone pictures: `quality`'s network fine-tuned on SIDD phone noise.
     case real
     /// Phone video: `fast`'s network fine-tuned the same way.

@@ -6,6 +6,10 @@ public enum BundledWeights {
     /// when it finds such noise.
     public static let cameraNoiseVariant = ["quality": "real", "quality-baseline": "real", "fast": "real-fast"]
 
+    /// The preset specialised to white Gaussian noise from each default: used when the level is given
+    /// (`--sigma`) or blind mode reads clearly white noise (docs/design.md, section 5).
+    public static let whiteNoiseVariant = ["quality": "gaussian"]
+
     /// URL of the bundled preset `name`, or nil when there is no such file.
     public static func url(for name: String) -> URL? {
         Bundle.module.url(forResource: name, withExtension: "safetensors", subdirectory: "Weights")

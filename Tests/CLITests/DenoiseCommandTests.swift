@@ -85,17 +85,24 @@ import Testing
         #expect(white.status == 0 && !white.stderr.contains("hint"), "\(white.stderr)")
     }
 
-    /// Without --model the blind default switches to the camera-noise preset for phone noise, and keeps
-    /// `quality` for white noise; neither run prints a hint.
-    @Test func blindDefaultSwitchesToTheCameraNoisePreset() throws {
+    /// Without --model the blind default switches to the camera-noise preset for phone noise and to the
+    /// white-noise preset for clearly white noise (sigma 25) or a given --sigma; no run prints a hint.
+    /// With --model, the model given is used whatever the noise.
+    @Test func blindDefaultSwitchesToTheVariantForTheNoise() throws {
         let folder = try ToolRunner.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let output = folder.appendingPathComponent("o.png").path
         let phone = try ToolRunner.run("denoise", [ToolRunner.sample("phone-noisy.png"), output])
         #expect(phone.status == 0 && phone.stderr.contains("camera noise: using real") && !phone.stderr.contains("hint"),
                 "\(phone.stderr)")
-        let white = try ToolRunner.run("denoise", [ToolRunner.sample("astronaut-noisy-s25.png"), output, "--force"])
-        #expect(white.status == 0 && !white.stderr.contains("camera noise") && !white.stderr.contains("hint"), "\(white.stderr)")
+        let whiteInput = ToolRunner.sample("astronaut-noisy-s25.png")
+        let white = try ToolRunner.run("denoise", [whiteInput, output, "--force"])
+        #expect(white.status == 0 && white.stderr.contains("white noise: using gaussian") && !white.stderr.contains("hint"),
+                "\(white.stderr)")
+        let given = try ToolRunner.run("denoise", [whiteInput, output, "--force", "--sigma", "25"])
+        #expect(given.status == 0 && given.stderr.contains("noise level given: using gaussian"), "\(given.stderr)")
+        let chosen = try ToolRunner.run("denoise", [whiteInput, output, "--force", "--sigma", "25", "--model", "quality"])
+        #expect(chosen.status == 0 && !chosen.stderr.contains("using"), "\(chosen.stderr)")
     }
 
     /// --self-ensemble with the bundled `fast` model: the output moves a little (mean absolute change

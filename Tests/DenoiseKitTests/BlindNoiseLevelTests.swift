@@ -50,6 +50,11 @@ func addCorrelatedNoise(_ image: PlanarImage, sigma: Float, seed: UInt64) -> Pla
         #expect(BlindNoiseLevel(fine: 8, coarse: 40).modelSigma == BlindNoiseLevel.maxSigma)
         // A clean picture's texture: coarse above fine, but too low to be noise.
         #expect(BlindNoiseLevel(fine: 0.5, coarse: 1.2).modelSigma == 0.5)
+        // White noise of a clear level goes to the white-noise preset; faint white noise (camera JPEGs,
+        // PolyU: at most 0.44) and camera noise do not.
+        #expect(white.isGaussian && !camera.isGaussian)
+        #expect(!BlindNoiseLevel(fine: 0.3, coarse: 0.35).isGaussian)
+        #expect(!BlindNoiseLevel(fine: BlindNoiseLevel.gaussianFloor - 0.1, coarse: BlindNoiseLevel.gaussianFloor).isGaussian)
     }
 
     /// No jump where noise starts to count as correlated: 1% more coarse/fine moves the sigma by < 2%.

@@ -99,6 +99,17 @@ func quantized(_ image: PlanarImage) -> PlanarImage {
             #expect(ModelCatalog.presets.contains(preset) && ModelCatalog.resolvedPath(preset) != nil, "\(preset)")
         }
     }
+
+    /// The white-noise variant of the image default is bundled, and is the same network, so a given sigma
+    /// costs no speed; the video defaults have none.
+    @Test func whiteNoiseVariants() throws {
+        #expect(ModelCatalog.whiteNoiseVariant(of: "quality") == "gaussian")
+        #expect(ModelCatalog.whiteNoiseVariant(of: "video") == nil && ModelCatalog.whiteNoiseVariant(of: "fast") == nil)
+        for (base, preset) in BundledWeights.whiteNoiseVariant {
+            #expect(ModelCatalog.presets.contains(preset) && ModelCatalog.resolvedPath(preset) != nil, "\(preset)")
+            #expect(try ModelCatalog.load(preset).config == (try ModelCatalog.load(base).config), "\(preset)")
+        }
+    }
 }
 
 @Suite struct NoiseEstimatorTests {
