@@ -2,8 +2,9 @@
 
     swift build -c release && python3 Scripts/make_readme_figure.py   # -> docs/images/before-after.png
 
-Runs the built `denoise` with its defaults (blind; white noise goes to `gaussian`) on two photographs with AWGN (sigma 25
-and 15, rounded to 8 bits); each row is the noisy input and the result, 256 pixels wide.
+Runs the built `denoise` with its defaults (blind; white noise goes to `gaussian`) on two photographs
+with AWGN (sigma 25 and 15, rounded to 8 bits); each row is the noisy input and the result, 256 pixels
+wide.
 """
 from __future__ import annotations
 

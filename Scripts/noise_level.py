@@ -36,9 +36,25 @@ def fine_and_coarse(img: np.ndarray) -> tuple[float, float]:
     return estimate(img), 2 * estimate(halved(img))
 
 
-def model_sigma(fine: float, coarse: float) -> float:
-    """BlindNoiseLevel.modelSigma: the sigma blind mode gives the model."""
+def correlation(fine: float, coarse: float) -> float:
+    """BlindNoiseLevel.correlation: 0 for white noise, 1 for clearly correlated (camera) noise."""
     def ramp(v, lo, hi):
         return min(1.0, max(0.0, (v - lo) / (hi - lo)))
-    correlation = ramp(coarse / max(fine, 1e-3), 1.25, 2.0) * ramp(coarse, 1.5, 3.0)
-    return fine + correlation * (max(fine, min(55.0, 2.5 * coarse)) - fine)
+    return ramp(coarse / max(fine, 1e-3), 1.25, 2.0) * ramp(coarse, 1.5, 3.0)
+
+
+def model_sigma(fine: float, coarse: float) -> float:
+    """BlindNoiseLevel.modelSigma: the sigma blind mode gives the model."""
+    return fine + correlation(fine, coarse) * (max(fine, min(55.0, 2.5 * coarse)) - fine)
+
+
+CAMERA_NOISE_CORRELATION = 0.5  # BlindNoiseLevel.cameraNoiseCorrelation
+GAUSSIAN_FLOOR = 4.0  # BlindNoiseLevel.gaussianFloor
+
+
+def blind_route(fine: float, coarse: float) -> str:
+    """The preset `denoise` without --model uses for this blind level (BlindModels): camera noise -> `real`,
+    white noise of level GAUSSIAN_FLOOR or more -> `gaussian`, else `quality`."""
+    if correlation(fine, coarse) >= CAMERA_NOISE_CORRELATION:
+        return "real"
+    return "gaussian" if fine >= GAUSSIAN_FLOOR else "quality"
