@@ -114,7 +114,7 @@ def align_window(frames: np.ndarray) -> np.ndarray:
 
 # Temporal prefilter (docs/design.md, section 9): the centre frame averaged with the aligned neighbours
 # where they match it, so the network starts from a frame with less noise and is told its lower level.
-FILTER_PATCH = 5    # side of the box over which a neighbour's squared difference to the centre is averaged
+FILTER_PATCH = 9    # side of the box over which a neighbour's squared difference to the centre is averaged
 FILTER_GAIN = 8.0   # how fast a neighbour's weight falls once its difference exceeds the noise's (2 sigma^2)
 
 

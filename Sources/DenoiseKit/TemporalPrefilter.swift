@@ -12,7 +12,7 @@ import Imaging
 /// copies of the centre or of an earlier slot (a window clamped at a clip's end or at a cut) would
 /// average the same noise twice.
 public enum TemporalPrefilter {
-    public static let patch = 5
+    public static let patch = 9
     public static let gain = 8.0
 
     /// `window`: aligned frames of one size (centre in the middle), `sigma` on the 0-255 scale. Returns the
