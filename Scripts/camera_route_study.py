@@ -1,6 +1,6 @@
 """Which preset the blind default routes synthetic camera noise to, and how each preset does on it.
 
-    swift build -c release && python3 Scripts/camera_route_study.py
+    swift build -c release && python3 Scripts/camera_route_study.py [--models quality,gaussian,real,FILE]
 
 The top-left 256x256 crops of the first 20 CBSD68 pictures get the trainer's synthetic camera noise
 (degradations.add_camera_noise, seeded), saved as 8-bit PNGs; each is denoised blind by the built
@@ -9,6 +9,7 @@ is the one BlindModels takes from the blind level (noise_level.blind_route, the 
 """
 from __future__ import annotations
 
+import argparse
 import random
 import subprocess
 import tempfile
@@ -32,13 +33,21 @@ def psnr(out: np.ndarray, clean: np.ndarray) -> float:
 
 def denoised(noisy_png: Path, preset: str, folder: Path) -> np.ndarray:
     """The built `denoise`'s blind output for `noisy_png` with `preset`, as 0-255 floats."""
-    out = folder / f"{noisy_png.stem}-{preset}.png"
+    out = folder / f"{noisy_png.stem}-{Path(preset).stem}.png"
     subprocess.run([str(ROOT / ".build" / "release" / "denoise"), str(noisy_png), str(out), "--model", preset,
                     "--quiet", "--threads", "2"], check=True)
     return np.asarray(Image.open(out).convert("RGB"), np.float64)
 
 
+def scores_text(models: list[str], scores) -> str:
+    """"quality 33.130 real 32.770" (a weight file by its stem)."""
+    return " ".join(f"{Path(m).stem} {v:.3f}" for m, v in zip(models, scores))
+
+
 def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--models", default=",".join(PRESETS), help="presets or weight files, comma-separated")
+    models = ap.parse_args().models.split(",")
     rng, np_rng = random.Random(5), np.random.default_rng(5)
     rows = []  # (route, fine, coarse, noisy PSNR, PSNR per preset...)
     with tempfile.TemporaryDirectory() as tmp:
@@ -50,14 +59,13 @@ def main():
             fine, coarse = fine_and_coarse(noisy8)
             source = folder / f"noisy{i}.png"
             Image.fromarray(noisy8.astype(np.uint8)).save(source)
-            scores = [psnr(denoised(source, preset, folder), target8) for preset in PRESETS]
+            scores = [psnr(denoised(source, model, folder), target8) for model in models]
             rows.append((blind_route(fine, coarse), fine, coarse, psnr(noisy8, target8), *scores))
-            print("%-8s fine %5.2f coarse %5.2f noisy %.2f  quality %.2f gaussian %.2f real %.2f" % rows[-1], flush=True)
+            print("%-8s fine %5.2f coarse %5.2f noisy %.2f " % rows[-1][:4] + scores_text(models, scores), flush=True)
     for route in PRESETS:
         routed = [r[4:] for r in rows if r[0] == route]
-        print(f"routed to {route}: {len(routed)} of {len(rows)}"
-              + (": quality %.3f gaussian %.3f real %.3f" % tuple(np.mean(routed, 0)) if routed else ""))
-    print("all: quality %.3f gaussian %.3f real %.3f" % tuple(np.mean([r[4:] for r in rows], 0)))
+        print(f"routed to {route}: {len(routed)} of {len(rows)}" + (": " + scores_text(models, np.mean(routed, 0)) if routed else ""))
+    print("all: " + scores_text(models, np.mean([r[4:] for r in rows], 0)))
 
 
 if __name__ == "__main__":

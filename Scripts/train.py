@@ -42,8 +42,8 @@ from export import export_safetensors, load_engine_weights
 from noise_level import fine_and_coarse, model_sigma
 from real_pairs import sidd_training_pairs
 from skipat_model import PRESETS, SkipatDenoiser, model_input, temporal_from_image
-from training_data import (NOISE_MIX_BLIND_DEFAULT, NOISE_MIX_GAUSSIAN, NOISE_MIX_SIDD, SUBSAMPLED_CHROMA, load_folders,
-                           training_batch)
+from training_data import (NOISE_KINDS, NOISE_MIX_BLIND_DEFAULT, NOISE_MIX_GAUSSIAN, NOISE_MIX_SIDD, SUBSAMPLED_CHROMA,
+                           load_folders, noise_mix, training_batch)
 from validation import validate_all, validation_sets
 from video_training_data import VIDEO_MIX, VIDEO_NOISE, load_sequences, video_batch
 
@@ -55,6 +55,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # `validation`: the sets whose mean picks the best checkpoint (default: all of VALIDATION_SETS).
 # `subsampled_chroma`: how folders saved with 4:2:0 chroma are used (training_data.SUBSAMPLED_CHROMA).
 GAUSSIAN_SETS = ("cbsd68", "cq12", "urban12")
+REAL_SETS = ("cbsd68", "cq12", "urban12", "sidd", "polyu", "camera")  # camera-noise presets: other cameras too
 RECIPES = {
     "quality": {"crop": 128, "batch": 4, "mix": NOISE_MIX_BLIND_DEFAULT},
     # The Gaussian-noise specialist `--sigma` picks: white noise only, judged on the Gaussian sets.
@@ -62,8 +63,8 @@ RECIPES = {
     "quality-baseline": {"crop": 128, "batch": 4, "mix": NOISE_MIX_BLIND_DEFAULT},
     "quality-shifted": {"crop": 128, "batch": 4, "mix": NOISE_MIX_BLIND_DEFAULT},
     "fast": {"crop": 64, "batch": 16, "mix": NOISE_MIX_BLIND_DEFAULT},
-    "real": {"crop": 128, "batch": 4, "init": "quality", "mix": NOISE_MIX_SIDD},
-    "real-fast": {"crop": 64, "batch": 16, "init": "fast", "mix": NOISE_MIX_SIDD},
+    "real": {"crop": 128, "batch": 4, "init": "quality", "mix": NOISE_MIX_SIDD, "validation": REAL_SETS},
+    "real-fast": {"crop": 64, "batch": 16, "init": "fast", "mix": NOISE_MIX_SIDD, "validation": REAL_SETS},
     # Temporal presets: windows of the preset's frames (video_training_data.py), from the image weights.
     "video": {"crop": 128, "batch": 4, "init": "quality", "mix": VIDEO_MIX},
     "video-fast": {"crop": 64, "batch": 16, "init": "fast", "mix": VIDEO_MIX},
@@ -213,6 +214,9 @@ def main():
     ap.add_argument("--subsampled-chroma", choices=SUBSAMPLED_CHROMA,
                     help="folders with 4:2:0 chroma: 2x downscale, or full size with a luma-only loss "
                          "(default: the recipe's, else downscale)")
+    ap.add_argument("--noise-mix", type=noise_mix,
+                    help="share of crops per noise kind, e.g. awgn=0.15,camera=0.35,sidd=0.5 (default: the recipe's; "
+                         f"kinds: {', '.join(NOISE_KINDS)})")
     ap.add_argument("--data", type=Path, default=DATA, help="folder with train/ and val/ (default ../shared/data)")
     ap.add_argument("--steps", type=int, help="step at which the cosine cycle ends (default: the resumed "
                     f"cycle's end, else {SCHEDULE_DEFAULTS['steps']})")
@@ -286,7 +290,7 @@ def main():
         raise SystemExit(f"{args.preset} is at step {step}, past --steps {args.steps}: pass a larger --steps "
                          f"(with --new-cycle to warm up again)")
 
-    mix = recipe["mix"]
+    mix = args.noise_mix or recipe["mix"]
     folders = load_folders(args.data, subsampled_chroma)
     sequences = load_sequences(args.data) if cfg.frames > 1 else []
     needs_pairs = mix.get("sidd", 0) > 0 or (cfg.frames > 1 and VIDEO_NOISE.get("sidd", 0) > 0)

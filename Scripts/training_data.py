@@ -6,6 +6,7 @@ themselves and their parameter ranges live in degradations.py. Nothing under val
 """
 from __future__ import annotations
 
+import argparse
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,26 @@ FOLDERS = {
 NOISE_MIX_BLIND_DEFAULT = {"awgn": 0.25, "awgn_clipped": 0.25, "camera": 0.35, "sidd": 0.15}
 NOISE_MIX_SIDD = {"awgn": 0.25, "sidd": 0.75}
 NOISE_MIX_GAUSSIAN = {"awgn": 0.5, "awgn_clipped": 0.5}  # the Gaussian-noise specialist (`gaussian`)
+NOISE_KINDS = ("awgn", "awgn_clipped", "camera", "sidd")
+
+
+def noise_mix(text: str) -> dict[str, float]:
+    """"awgn=0.15,camera=0.35,sidd=0.5" -> {"awgn": 0.15, "camera": 0.35, "sidd": 0.5} (train.py --noise-mix;
+    shares are relative, as random.choices weighs them)."""
+    mix = {}
+    for item in text.split(","):
+        kind, _, share = item.partition("=")
+        if kind not in NOISE_KINDS:
+            raise argparse.ArgumentTypeError(f"unknown noise kind {kind!r} (kinds: {', '.join(NOISE_KINDS)})")
+        try:
+            mix[kind] = float(share)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{kind}: share {share!r} is not a number") from None
+        if not mix[kind] >= 0:
+            raise argparse.ArgumentTypeError(f"{kind}: share {share} is not a non-negative number")
+    if sum(mix.values()) <= 0:
+        raise argparse.ArgumentTypeError("the shares add up to zero")
+    return mix
 GRAY_SHARE = 0.1  # of AWGN crops made gray: gray pictures reach the model as three equal planes
 # Camera noise is made on a region of at least this side and its blind level measured there, then the
 # training crop is cut from it: blind mode measures whole pictures, and the coarse estimate on a 64-px

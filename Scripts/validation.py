@@ -6,6 +6,10 @@ Sets under <data>/val (measured only, never trained on):
   and 50, the model given the true sigma; the set's score is the mean over images and sigmas;
 - SIDD (the 11 validation blocks) and PolyU (the first `count` pairs): real camera noise, the model
   given the blind level (as `denoise` with no --sigma).
+- camera: the first `count` CBSD68 and CQ12 images with the trainer's synthetic camera noise (seeded;
+  degradations.add_camera_noise: a DSLR- or phone-like raw pipeline, 8-bit, a share JPEG), scored against
+  that camera's clean picture, the model given the blind level. SIDD holds phones only; this set holds the
+  other cameras people bring.
 - DAVIS (temporal models only): windows of T consecutive frames from the first `count` sequences (two
   windows each), seeded AWGN per frame (not clipped) at sigma 10, 30 and 50, the model given the true sigma.
   A temporal model sees every still case as a clip that holds one frame: the frame repeated T times, as
@@ -23,6 +27,9 @@ import numpy as np
 import torch
 from PIL import Image
 
+import random
+
+from degradations import add_camera_noise
 from motion import align_window, temporal_prefilter
 from noise_level import fine_and_coarse, model_sigma
 from real_pairs import polyu_pairs, sidd_validation_pairs
@@ -72,6 +79,17 @@ def real_cases(pairs: list[tuple[Path, Path]], crop: int):
     return cases
 
 
+def camera_cases(images: list[np.ndarray], seed: int = 5):
+    """(noisy (1, 3, H, W), target (H, W, 3) uint8, blind sigma) per image: seeded synthetic camera noise."""
+    rng, np_rng = random.Random(seed), np.random.default_rng(seed)
+    cases = []
+    for im in images:
+        noisy, target = add_camera_noise(im.astype(np.float64) / 255.0, rng, np_rng)
+        noisy8, target8 = (np.clip(np.round(a * 255.0), 0, 255).astype(np.uint8) for a in (noisy, target))
+        cases.append((as_batch(noisy8), target8, model_sigma(*fine_and_coarse(noisy8))))
+    return cases
+
+
 def davis_cases(data: Path, count: int, crop: int, frames: int, sigmas=VIDEO_SIGMAS, seed: int = 0):
     """(noisy (1, 3T, H, W), clean centre (H, W, 3) uint8, sigma) per window and sigma."""
     root = data / "val" / "DAVIS"
@@ -99,6 +117,10 @@ def validation_sets(data: Path, count: int, crop: int, frames: int = 1) -> dict[
         files = sorted(p for p in (data / "val" / folder).glob("*") if p.suffix.lower() in (".png", ".jpg"))[:count]
         if files:
             sets[name] = awgn_cases([read_rgb(p, crop) for p in files])
+    camera_images = [read_rgb(p, crop) for folder in ("CBSD68", "CQ12")
+                     for p in sorted(q for q in (data / "val" / folder).glob("*") if q.suffix.lower() in (".png", ".jpg"))[:count]]
+    if camera_images:
+        sets["camera"] = camera_cases(camera_images)
     sidd = sidd_validation_pairs(data)
     if sidd:
         sets["sidd"] = real_cases(sidd, crop)

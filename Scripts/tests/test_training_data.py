@@ -72,3 +72,16 @@ class SubsampledChromaTests(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class NoiseMixTests(unittest.TestCase):
+    """train.py --noise-mix: kind=share pairs; unknown kinds, bad numbers and an all-zero mix are refused."""
+
+    def test_parses_every_kind(self):
+        self.assertEqual(t.noise_mix("awgn=0.15,camera=0.35,sidd=0.5"), {"awgn": 0.15, "camera": 0.35, "sidd": 0.5})
+        self.assertEqual(set(t.noise_mix(",".join(f"{k}=1" for k in t.NOISE_KINDS))), set(t.NOISE_KINDS))
+
+    def test_refuses_bad_mixes(self):
+        for text in ("gauss=1", "awgn=x", "awgn=-0.1", "awgn=0,sidd=0", "awgn", "awgn=nan"):
+            with self.subTest(text=text), self.assertRaises(t.argparse.ArgumentTypeError):
+                t.noise_mix(text)

@@ -75,9 +75,9 @@ public enum Preset: String, CaseIterable, Sendable {
     /// White Gaussian noise (synthetic benchmarks, sensors with Gaussian read noise): `quality`'s network
     /// trained on white noise only; `denoise` picks it for a given `--sigma` and for clearly white noise.
     case gaussian
-    /// Phone pictures: `quality`'s network fine-tuned on SIDD phone noise.
+    /// Camera noise: `quality`'s network fine-tuned on SIDD phone noise and synthetic camera noise.
     case real
-    /// Phone video: `fast`'s network fine-tuned the same way.
+    /// Phone video: `fast`'s network fine-tuned on SIDD phone noise.
     case realFast = "real-fast"
     /// `quality` with attention in every block (no SKIPAT), for comparison.
     case qualityBaseline = "quality-baseline"
