@@ -21,13 +21,12 @@ score is the plain mean of the set scores, so every set weighs the same.
 from __future__ import annotations
 
 import math
+import random
 from pathlib import Path
 
 import numpy as np
 import torch
 from PIL import Image
-
-import random
 
 from degradations import add_camera_noise
 from motion import align_window, temporal_prefilter
