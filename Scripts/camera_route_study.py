@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from degradations import add_camera_noise
+from degradations import add_camera_noise, to_uint8
 from noise_level import blind_route, fine_and_coarse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,7 +55,7 @@ def main():
         for i, path in enumerate(sorted(CBSD68.glob("*.png"))[:20]):
             clean = np.asarray(Image.open(path).convert("RGB"), np.float64)[:256, :256] / 255
             noisy, target = add_camera_noise(clean, rng, np_rng)
-            noisy8, target8 = (np.clip(np.round(a * 255), 0, 255) for a in (noisy, target))
+            noisy8, target8 = (to_uint8(a).astype(np.float64) for a in (noisy, target))
             fine, coarse = fine_and_coarse(noisy8)
             source = folder / f"noisy{i}.png"
             Image.fromarray(noisy8.astype(np.uint8)).save(source)

@@ -112,9 +112,14 @@ def crush_levels(img: np.ndarray, rng: random.Random) -> np.ndarray:
 
 # ---------------------------------------------------------------- 8-bit files
 
+def to_uint8(img: np.ndarray) -> np.ndarray:
+    """What an 8-bit file holds, as 0-255 integers: clipped to [0, 1], scaled and rounded."""
+    return np.round(np.clip(img, 0.0, 1.0) * 255.0).astype(np.uint8)
+
+
 def quantize_8bit(img: np.ndarray) -> np.ndarray:
-    """What an 8-bit file holds: clipped to [0, 1] and rounded to 1/255."""
-    return np.round(np.clip(img, 0.0, 1.0) * 255.0) / 255.0
+    """What an 8-bit file holds, on the [0, 1] scale: to_uint8's levels / 255."""
+    return to_uint8(img) / 255.0
 
 
 def jpeg_roundtrip(img: np.ndarray, quality: int, subsampling: int) -> np.ndarray:

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from degradations import add_camera_noise
+from degradations import add_camera_noise, to_uint8
 from noise_level import blind_route, fine_and_coarse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +29,7 @@ def main():
     still = np.asarray(Image.open(ROOT / "Samples" / "camera-clean.png").convert("RGB"), np.float64) / 255
     y, x = (still.shape[0] - SIDE) // 2, (still.shape[1] - SIDE) // 2
     noisy, target = add_camera_noise(still[y:y + SIDE, x:x + SIDE], random.Random(SEED), np.random.default_rng(SEED))
-    noisy8, target8 = (np.clip(np.round(a * 255), 0, 255).astype(np.uint8) for a in (noisy, target))
+    noisy8, target8 = to_uint8(noisy), to_uint8(target)
     route = blind_route(*fine_and_coarse(noisy8))
     if route != "real":
         raise SystemExit(f"blind mode would route this noise to {route}, not to the camera-noise preset")

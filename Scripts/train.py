@@ -298,8 +298,7 @@ def main():
     if mix.get("sidd", 0) > 0 and not real_pairs:
         raise SystemExit(f"{args.preset}: the recipe needs the SIDD pairs under {args.data / 'train' / 'real-sidd'}")
     set_names = recipe.get("validation", VIDEO_VALIDATION_SETS if cfg.frames > 1 else VALIDATION_SETS)
-    val_sets = {name: cases for name, cases in validation_sets(args.data, args.val_images, args.val_crop, cfg.frames).items()
-                if name in set_names}
+    val_sets = validation_sets(args.data, args.val_images, args.val_crop, set_names, cfg.frames)
     print(f"{args.name}: {sum(p.numel() for p in model.parameters())} params; "
           + ", ".join(f"{f.name} {len(f.images)}" for f in folders) + f"; {len(real_pairs)} real pairs; mix {mix}; "
           f"{subsampled_chroma} for 4:2:0 folders; validation {', '.join(f'{k} {len(v)}' for k, v in val_sets.items())}",

@@ -28,7 +28,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from degradations import add_camera_noise
+from degradations import add_camera_noise, to_uint8
 from motion import align_window, temporal_prefilter
 from noise_level import fine_and_coarse, model_sigma
 from real_pairs import polyu_pairs, sidd_validation_pairs
@@ -84,7 +84,7 @@ def camera_cases(images: list[np.ndarray], seed: int = 5):
     cases = []
     for im in images:
         noisy, target = add_camera_noise(im.astype(np.float64) / 255.0, rng, np_rng)
-        noisy8, target8 = (np.clip(np.round(a * 255.0), 0, 255).astype(np.uint8) for a in (noisy, target))
+        noisy8, target8 = to_uint8(noisy), to_uint8(target)
         cases.append((as_batch(noisy8), target8, model_sigma(*fine_and_coarse(noisy8))))
     return cases
 
@@ -105,27 +105,37 @@ def davis_cases(data: Path, count: int, crop: int, frames: int, sigmas=VIDEO_SIG
     return cases
 
 
-def validation_sets(data: Path, count: int, crop: int, frames: int = 1) -> dict[str, list]:
-    """name -> cases, for every set present under data/val (DAVIS for temporal models, frames > 1)."""
+def validation_sets(data: Path, count: int, crop: int, names: tuple[str, ...], frames: int = 1) -> dict[str, list]:
+    """name -> cases, for each of `names` present under data/val (davis needs a temporal model, frames > 1)."""
+    images: dict[str, list[np.ndarray]] = {}
+
+    def first_images(folder: str) -> list[np.ndarray]:
+        """The first `count` images of val/<folder>, centre-cropped; read once for every set that uses them."""
+        if folder not in images:
+            files = sorted(p for p in (data / "val" / folder).glob("*") if p.suffix.lower() in (".png", ".jpg"))
+            images[folder] = [read_rgb(p, crop) for p in files[:count]]
+        return images[folder]
+
     sets = {}
-    if frames > 1:
+    if "davis" in names and frames > 1:
         davis = davis_cases(data, count, crop, frames)
         if davis:
             sets["davis"] = davis
     for name, folder in AWGN_SETS.items():
-        files = sorted(p for p in (data / "val" / folder).glob("*") if p.suffix.lower() in (".png", ".jpg"))[:count]
-        if files:
-            sets[name] = awgn_cases([read_rgb(p, crop) for p in files])
-    camera_images = [read_rgb(p, crop) for folder in ("CBSD68", "CQ12")
-                     for p in sorted(q for q in (data / "val" / folder).glob("*") if q.suffix.lower() in (".png", ".jpg"))[:count]]
-    if camera_images:
-        sets["camera"] = camera_cases(camera_images)
-    sidd = sidd_validation_pairs(data)
-    if sidd:
-        sets["sidd"] = real_cases(sidd, crop)
-    polyu = polyu_pairs(data)[:count]
-    if polyu:
-        sets["polyu"] = real_cases(polyu, crop)
+        if name in names and first_images(folder):
+            sets[name] = awgn_cases(first_images(folder))
+    if "camera" in names:
+        camera_images = first_images("CBSD68") + first_images("CQ12")
+        if camera_images:
+            sets["camera"] = camera_cases(camera_images)
+    if "sidd" in names:
+        sidd = sidd_validation_pairs(data)
+        if sidd:
+            sets["sidd"] = real_cases(sidd, crop)
+    if "polyu" in names:
+        polyu = polyu_pairs(data)[:count]
+        if polyu:
+            sets["polyu"] = real_cases(polyu, crop)
     if not sets:
         raise SystemExit(f"no validation sets under {data / 'val'}")
     return sets

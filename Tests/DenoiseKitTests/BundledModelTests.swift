@@ -1,4 +1,3 @@
-import Codec
 import Imaging
 import Metrics
 import Testing
@@ -90,10 +89,8 @@ import Testing
     /// `quality`. Measured: 26.58 dB noisy; `quality` 37.33, `real` 37.46 (before its camera-noise
     /// fine-tune, 36.58).
     @Test func otherCameraNoise() throws {
-        func fixture(_ name: String) throws -> PlanarImage {
-            try PNGCodec.read(path: Repo.path("Tests/DenoiseKitTests/Fixtures/camera-noise-\(name).png"), maxPixels: 1 << 20).colorPlanes()
-        }
-        let noisy = try fixture("noisy"), clean = try fixture("clean")
+        let noisy = try Repo.image("Tests/DenoiseKitTests/Fixtures/camera-noise-noisy.png")
+        let clean = try Repo.image("Tests/DenoiseKitTests/Fixtures/camera-noise-clean.png")
         func blind(_ preset: String) throws -> (psnr: Double, level: BlindNoiseLevel) {
             let denoiser = try Denoiser(model: try ModelCatalog.load(preset), threads: 2)
             let (image, level) = try denoiser.denoiseBlind(noisy)

@@ -13,10 +13,13 @@ enum Repo {
     static let root = Repository.root
     static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
 
-    /// A file of Samples/ as [0, 1] planes.
-    static func sample(_ file: String) throws -> PlanarImage {
-        try PNGCodec.read(path: path("Samples/\(file)"), maxPixels: 1 << 24).colorPlanes()
+    /// A PNG of the repository (path relative to its root) as [0, 1] planes.
+    static func image(_ relative: String) throws -> PlanarImage {
+        try PNGCodec.read(path: path(relative), maxPixels: 1 << 24).colorPlanes()
     }
+
+    /// A file of Samples/ as [0, 1] planes.
+    static func sample(_ file: String) throws -> PlanarImage { try image("Samples/\(file)") }
 
     /// A clean sample as [0, 1] planes.
     static func clean(_ name: String) throws -> PlanarImage { try sample("\(name)-clean.png") }
