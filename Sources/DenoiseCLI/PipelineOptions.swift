@@ -17,7 +17,10 @@ public struct PipelineOptions: ParsableArguments {
     @Flag(name: .customLong("self-ensemble"), help: "Average the model over the 8 flips and rotations of every tile: a little cleaner, 8x slower.")
     public var selfEnsemble = false
 
-    @Flag(name: .customLong("float32"), help: "Run everything in float32 (default: the transformer's matrix products in bfloat16 where the CPU has AVX-512 BF16: a photo 1.17x faster, PSNR within 0.001 dB).")
+    @Option(name: .long, help: ArgumentHelp("Precision of the transformer's matrix products: float32, bfloat16 or int8 (default: the fastest this CPU runs: bfloat16 with AVX-512 BF16, else int8 with AVX2, for the layers wide enough to gain).", valueName: "precision"))
+    public var precision: MatrixPrecision?
+
+    @Flag(name: .customLong("float32"), help: "Run everything in float32: the same as --precision float32.")
     public var float32 = false
 
     public init() {}
@@ -30,17 +33,21 @@ public struct PipelineOptions: ParsableArguments {
             throw ToolError("--overlap \(overlap)", "must be at least 0 and below half of --tile \(tile)")
         }
         if let threads, threads < 1 || threads > 256 { throw ToolError("--threads \(threads)", "out of range (1 to 256)") }
+        if float32, let precision, precision != .float32 { throw ToolError("--float32", "contradicts --precision \(precision)") }
+        if let precision, !precision.runsNow {
+            throw ToolError("--precision \(precision)", "needs \(precision.requirement)")
+        }
     }
 
     /// The overlap in use: the one given, else the default, reduced for small tiles so it stays below half.
     public var effectiveOverlap: Int { overlap ?? min(Denoiser.defaultOverlap, tile / 4) }
 
     /// The precision models load in.
-    public var precision: MatrixPrecision { float32 ? .float32 : .fastest }
+    public var modelPrecision: MatrixPrecision { float32 ? .float32 : (precision ?? .fastest) }
 
     /// A preset or weight file (ModelCatalog.load) in this run's precision.
     public func loadModel(_ nameOrPath: String) throws -> SkipatDenoiser {
-        try ModelCatalog.load(nameOrPath, precision: precision)
+        try ModelCatalog.load(nameOrPath, precision: modelPrecision)
     }
 
     /// The tiled pipeline around `model`.
@@ -48,3 +55,5 @@ public struct PipelineOptions: ParsableArguments {
         try Denoiser(model: model, tileSize: tile, overlap: effectiveOverlap, threads: threads, selfEnsemble: selfEnsemble)
     }
 }
+
+extension MatrixPrecision: ExpressibleByArgument {}

@@ -27,6 +27,12 @@ public enum KernelBuild: Int, CaseIterable, Comparable, Sendable, CustomStringCo
         return try body()
     }
 
+    /// The build a tool's `--kernels` names: "portable", "avx2" or "avx512".
+    public init?(name: String) {
+        guard let build = ["portable": KernelBuild.portable, "avx2": .avx2, "avx512": .avx512][name] else { return nil }
+        self = build
+    }
+
     public static func < (a: KernelBuild, b: KernelBuild) -> Bool { a.rawValue < b.rawValue }
 
     public var description: String {

@@ -26,13 +26,13 @@ public final class SkipatDenoiser: Sendable {
     }
 
     /// `precision`: of the transformer's matrix products (its Linear layers and the attention's two products);
-    /// the convolutions stay float32. `.bfloat16` runs them in bf16 where the CPU has AVX-512 BF16
-    /// (MatrixPrecision).
+    /// the convolutions stay float32. `.bfloat16` runs them in bf16 where the CPU has AVX-512 BF16, `.int8`
+    /// also the wider Linear layers in int8 (MatrixPrecision).
     public init(weights: WeightFile, precision: MatrixPrecision = .float32) throws {
         let cfg = weights.config, c = cfg.channels, levels = cfg.levels
         var r = WeightReader(weights, precision: precision)
-        // What runs, not what was asked: bfloat16 layers fall back to float32 on a CPU without AVX-512 BF16.
-        self.precision = precision == .bfloat16 && MatrixPrecision.bfloat16Supported ? .bfloat16 : .float32
+        // What runs, not what was asked: reduced precisions fall back where the CPU lacks their kernels.
+        self.precision = precision.supported
         config = cfg
         metadata = weights.metadata
         inputProjection = Conv2d(weight: try r("input_proj.weight", c, 3, 3, cfg.inChannels),

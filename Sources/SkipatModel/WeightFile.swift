@@ -158,7 +158,7 @@ struct WeightReader {
     /// A transformer Linear layer: `<prefix>.weight` (out, in) and `<prefix>.bias` (out), in the reader's precision.
     mutating func linear(_ prefix: String, out: Int, in inFeatures: Int) throws -> Linear {
         Linear(weight: try self("\(prefix).weight", out, inFeatures), bias: try self("\(prefix).bias", out),
-               bfloat16: precision == .bfloat16)
+               precision: precision)
     }
 
     mutating func callAsFunction(_ name: String, _ shape: Int...) throws -> Tensor {

@@ -11,12 +11,12 @@ struct WindowAttentionLayer: Sendable {
     /// Relative position bias table (heads, (2*window-1)^2), head-major for the kernel. (The dense
     /// (heads, n, n) (n = window side squared) form for every window size a grid can give took 1-8 MB per layer.)
     let biasTable: [Float]
-    /// Whether the attention products run in bfloat16 (the model's precision).
+    /// Whether the attention products run in bfloat16 (the model's precision is bfloat16 or int8).
     let bfloat16Products: Bool
 
     init(_ r: inout WeightReader, prefix: String, width: Int, heads: Int, window: Int, shift: Int) throws {
         norm1 = LayerNorm(weight: try r("\(prefix).norm1.weight", width), bias: try r("\(prefix).norm1.bias", width))
-        bfloat16Products = r.precision == .bfloat16
+        bfloat16Products = r.precision != .float32  // int8 changes Linear layers only
         qkv = try r.linear("\(prefix).attn.qkv", out: 3 * width, in: width)
         proj = try r.linear("\(prefix).attn.proj", out: width, in: width)
         let table = try r("\(prefix).attn.relative_position_bias_table", (2 * window - 1) * (2 * window - 1), heads)

@@ -59,8 +59,7 @@ func syntheticNoisyImage(width: Int, height: Int, sigma: Float, seed: UInt64 = 0
 /// Selects the C kernel build named `name` (portable, avx2, avx512) for the rest of the run; nil keeps the best.
 func selectKernels(_ name: String?) throws {
     guard let name else { return }
-    let names: [String: KernelBuild] = ["portable": .portable, "avx2": .avx2, "avx512": .avx512]
-    guard let build = names[name], KernelBuild.supported.contains(build) else {
+    guard let build = KernelBuild(name: name), KernelBuild.supported.contains(build) else {
         throw ValidationError("--kernels \(name): this CPU runs \(KernelBuild.supported.map(\.description).joined(separator: ", "))")
     }
     KernelBuild.select(build)

@@ -71,9 +71,12 @@ struct EngineBench: ParsableCommand {
                          Double(runner.workspaceBytes) / 1e6, runner.allocationCount == allocations[i] ? "none" : "YES",
                          peakRSSMegabytes()))
         }
-        if let full = medians[.float32], let reduced = medians[.bfloat16] {
-            for name in names {
-                print(String(format: "bfloat16 vs float32 in Swift (%@): %.2fx throughput", name, full[name]! / reduced[name]!))
+        if let full = medians[.float32] {
+            for precision in [MatrixPrecision.bfloat16, .int8] {
+                guard let reduced = medians[precision] else { continue }
+                for name in names {
+                    print(String(format: "%@ vs float32 in Swift (%@): %.2fx throughput", precision.description, name, full[name]! / reduced[name]!))
+                }
             }
         }
         let comparedPrecision = precisionList.last!, swiftSeconds = medians[comparedPrecision]!  // PyTorch runs float32
@@ -99,23 +102,23 @@ struct EngineBench: ParsableCommand {
         }
     }
 
-    /// The precisions to time: the ones asked for, else float32 and, where the CPU runs it, bfloat16.
+    /// The precisions to time: the ones asked for, else float32 and every reduced precision this CPU runs now.
     func precisionList() throws -> [MatrixPrecision] {
         guard let precisions else {
-            return MatrixPrecision.fastest == .bfloat16 ? [.float32, .bfloat16] : [.float32]
+            return MatrixPrecision.allCases.filter { $0 == .float32 || $0.runsNow }
         }
         return try Self.parsePrecisions(precisions)
     }
 
-    /// "float32,bfloat16" -> the precisions, refusing bfloat16 on a CPU without AVX-512 BF16.
+    /// "float32,bfloat16,int8" -> the precisions, refusing one whose kernels cannot run now.
     static func parsePrecisions(_ text: String) throws -> [MatrixPrecision] {
-        guard !text.split(separator: ",").isEmpty else { throw ValidationError("--precisions: give float32, bfloat16 or both") }
+        guard !text.split(separator: ",").isEmpty else { throw ValidationError("--precisions: give float32, bfloat16, int8 or several") }
         return try text.split(separator: ",").map { item in
             guard let precision = MatrixPrecision(rawValue: String(item)) else {
-                throw ValidationError("--precisions \(item): one of float32, bfloat16")
+                throw ValidationError("--precisions \(item): one of float32, bfloat16, int8")
             }
-            if precision == .bfloat16 && MatrixPrecision.fastest != .bfloat16 {
-                throw ValidationError("--precisions bfloat16: needs a CPU with AVX-512 BF16 and the avx512 kernels")
+            guard precision == .float32 || precision.runsNow else {
+                throw ValidationError("--precisions \(item): its kernels cannot run with this CPU and kernel build (\(precision.requirement))")
             }
             return precision
         }

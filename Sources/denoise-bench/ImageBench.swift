@@ -20,7 +20,7 @@ struct ImageBench: ParsableCommand {
     @Option var threads: Int?
     @Option(help: "Timed rounds; each times every case once, FFDNet included (median reported).")
     var repeats = 1
-    @Option(help: "Comma-separated precisions of the matrix products: float32, bfloat16 (default: the tools' default).")
+    @Option(help: "Comma-separated precisions of the matrix products: float32, bfloat16, int8 (default: the tools' default).")
     var precisions: String?
     @Option(help: "Comma-separated tile overlaps in pixels (default: the tools' default, \(Denoiser.defaultOverlap)).")
     var overlaps = "\(Denoiser.defaultOverlap)"

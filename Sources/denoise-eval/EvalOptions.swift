@@ -3,6 +3,7 @@ import Batching
 import Codec
 import DenoiseCLI
 import DenoiseKit
+import Engine
 import Evaluation
 import Foundation
 
@@ -25,8 +26,17 @@ struct EvalOptions: ParsableArguments {
     @Option(name: .long, help: "Take every N-th item from the K-th (0-based), items in sorted order: K/N.")
     var shard: String?
 
+    @Option(name: .long, help: "C kernel build: portable, avx2 or avx512 (default: the best this CPU runs): to score a model as a CPU without AVX-512 runs it.")
+    var kernels: String?
+
     /// Cheap checks before any model loading or dataset work.
     func check() throws -> Shard {
+        if let kernels {
+            guard let build = KernelBuild(name: kernels), KernelBuild.supported.contains(build) else {
+                throw ToolError("--kernels \(kernels)", "this CPU runs \(KernelBuild.supported.map(\.description).joined(separator: ", "))")
+            }
+            KernelBuild.select(build)  // before the precision check: int8 and bfloat16 depend on the build
+        }
         try pipeline.check()
         for path in [json, markdown].compactMap({ $0 }) { try checkOutputFolder(path) }
         return try shard.map { try Shard(parsing: $0) } ?? .all
@@ -43,7 +53,7 @@ struct EvalOptions: ParsableArguments {
         evaluator.log = { printStatus($0) }
         evaluator.writeImage = { image, path in try AtomicOutput.write(to: path) { try PNGCodec.write(image, to: $0) } }
         printStatus("model \(self.model) (sha256 \(evaluator.model.sha256.prefix(12))...), tiles \(pipeline.tile)/\(pipeline.effectiveOverlap), "
-                    + "\(denoiser.processor.threads) threads, \(model.precision)" + (pipeline.selfEnsemble ? ", x8 self-ensemble" : "") + (shard == .all ? "" : ", shard \(shard)"))
+                    + "\(denoiser.processor.threads) threads, \(model.precision), \(KernelBuild.current) kernels" + (pipeline.selfEnsemble ? ", x8 self-ensemble" : "") + (shard == .all ? "" : ", shard \(shard)"))
         return evaluator
     }
 }

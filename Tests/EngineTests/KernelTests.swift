@@ -63,8 +63,8 @@ import Testing
         KernelBuild.with(build) {
             let (rows, inF, outF) = shape
             let x = random(rows * inF)
-            for layer in [Linear(weight: tensor([outF, inF]), bias: tensor([outF]), bfloat16: true),
-                          Linear(weight: tensor([outF, inF]), bias: nil, bfloat16: true)] {
+            for layer in [Linear(weight: tensor([outF, inF]), bias: tensor([outF]), precision: .bfloat16),
+                          Linear(weight: tensor([outF, inF]), bias: nil, precision: .bfloat16)] {
                 var y = [Float](repeating: .nan, count: rows * outF)
                 let expected = Reference.linearBFloat16(x, rows: rows, weight: layer.weight, bias: layer.bias)
                 layer.bfloat16Product(x, rows: rows, into: &y)
@@ -77,6 +77,67 @@ import Testing
                 expectClose(y, runsBFloat16 ? expected : Reference.linear(x, rows: rows, weight: layer.weight, bias: layer.bias),
                             "bfloat16 layer call \(shape) (\(build))")
             }
+        }
+    }
+
+    /// The int8 Linear against its twin: the integer sums are exact and the scaling is the same Float
+    /// operations, so every build (VNNI, AVX2, scalar) must give the reference's bits (tolerance 0); with
+    /// GELU, whose polynomial each build evaluates in its own vector width, 1e-4 as above. Shapes as for the
+    /// bfloat16 kernel, plus inputs that are not a multiple of 4 (a zero-padded last quad: 3, 7, 45, 77),
+    /// below the 8-wide quantization loop (3, 5), and layers wide enough for int8 to run in the layer call.
+    @Test(arguments: KernelBuild.supported, [(37, 24, 40), (16, 16, 16), (5, 3, 3), (50, 96, 64), (13, 7, 48),
+                                            (29, 32, 8), (11, 8, 24), (9, 16, 12), (10, 40, 20), (17, 70, 33),
+                                            (7, 45, 20), (5, 77, 16), (8, 512, 128), (12, 5, 64), (9, 64, 192)])
+    mutating func linearInt8(build: KernelBuild, shape: (Int, Int, Int)) {
+        KernelBuild.with(build) {
+            let (rows, inF, outF) = shape
+            var x = random(rows * inF)
+            for i in 0..<inF { x[i] = 0 }                                                // a row of zeros: scale 1
+            if rows > 2 { for i in 0..<inF { x[inF + i] = abs(x[inF + i]) + 0.5 } }  // all positive: zero point 0
+            for layer in [Linear(weight: tensor([outF, inF]), bias: tensor([outF]), precision: .int8),
+                          Linear(weight: tensor([outF, inF]), bias: nil, precision: .int8)] {
+                var y = [Float](repeating: .nan, count: rows * outF)
+                let expected = Reference.linearInt8(x, rows: rows, weight: layer.weight, bias: layer.bias)
+                layer.int8Product(x, rows: rows, into: &y)
+                let mismatches = zip(y, expected).filter { $0.bitPattern != $1.bitPattern }.count
+                #expect(mismatches == 0, "int8 linear \(shape) bias \(layer.bias != nil) (\(build)): \(mismatches) outputs differ")
+                layer.int8Product(x, rows: rows, into: &y, gelu: true)
+                expectClose(y, Reference.gelu(expected), "int8 linear + GELU \(shape) (\(build))")
+                // The layer's own call runs int8 exactly where it pays, else what a bfloat16 layer runs.
+                let other = Linear(weight: layer.weight, bias: layer.bias, precision: .bfloat16)
+                var z = [Float](repeating: .nan, count: rows * outF)
+                layer(x, rows: rows, into: &y)
+                other(x, rows: rows, into: &z)
+                let runsInt8 = sk_int8_pays(Int32(inF), Int32(outF)) != 0
+                #expect(layer.activePrecision == (runsInt8 ? .int8 : other.activePrecision))
+                #expect(y == (runsInt8 ? expected : z), "int8 layer call \(shape) (\(build))")
+            }
+        }
+    }
+
+    /// The error int8 costs, on inputs spread like a LayerNorm's output: the outputs' RMS error within 1.5% of
+    /// their RMS (8-bit inputs, 7-bit weights: about 0.8% on such layers). A scale or zero point off by one
+    /// level, or a weight row quantized against another row's scale, moves it past that.
+    @Test mutating func int8ErrorIsSmall() {
+        let (rows, inF, outF) = (64, 128, 96)
+        let x = random(rows * inF, scale: 2), layer = Linear(weight: tensor([outF, inF]), bias: nil, precision: .int8)
+        let exact = Reference.linear(x, rows: rows, weight: layer.weight, bias: nil)
+        var y = [Float](repeating: .nan, count: rows * outF)
+        layer.int8Product(x, rows: rows, into: &y)
+        let error = zip(y, exact).map { Double($0 - $1) * Double($0 - $1) }.reduce(0, +)
+        let power = exact.map { Double($0) * Double($0) }.reduce(0, +)
+        #expect((error / power).squareRoot() < 0.015, "relative RMS error \((error / power).squareRoot())")
+    }
+
+    /// A NaN quantizes to 0 (not undefined behaviour) in every build, and the other rows are untouched.
+    @Test(arguments: KernelBuild.supported) func int8SurvivesNaN(build: KernelBuild) {
+        KernelBuild.with(build) {
+            let layer = Linear(weight: Tensor(shape: [32, 64], storage: Array(repeating: 0.1, count: 32 * 64)), bias: nil, precision: .int8)
+            var x = [Float](repeating: 0.5, count: 4 * 64)
+            x[3] = .nan
+            var y = [Float](repeating: 0, count: 4 * 32)
+            layer.int8Product(x, rows: 4, into: &y)
+            #expect(y[32...].allSatisfy { abs($0 - 3.2) < 0.05 }, "rows 1-3: 64 x 0.5 x 0.1")
         }
     }
 
@@ -97,11 +158,13 @@ import Testing
         #expect(sk_bf16_value(sk_bf16_round(.nan)).isNaN)
     }
 
-    /// Layers wider than the vector kernel takes keep float32 weights only.
+    /// Layers wider than the reduced-precision kernels take keep float32 weights only.
     @Test func wideLayersStayFloat32() {
-        let wide = Linear(weight: Tensor(shape: [1, Int(SK_MAX_BF16_INPUTS) + 2], storage: Array(repeating: 0.1, count: Int(SK_MAX_BF16_INPUTS) + 2)), bias: nil, bfloat16: true)
-        #expect(!wide.hasBFloat16Weights)
-        #expect(Linear(weight: Tensor(shape: [1, 8], storage: Array(repeating: 0.1, count: 8)), bias: nil, bfloat16: true).hasBFloat16Weights)
+        let inputs = Int(max(SK_MAX_BF16_INPUTS, SK_MAX_INT8_INPUTS)) + 2
+        let wide = Linear(weight: Tensor(shape: [1, inputs], storage: Array(repeating: 0.1, count: inputs)), bias: nil, precision: .int8)
+        #expect(!wide.hasBFloat16Weights && !wide.hasInt8Weights && wide.activePrecision == .float32)
+        let narrow = Linear(weight: Tensor(shape: [1, 8], storage: Array(repeating: 0.1, count: 8)), bias: nil, precision: .int8)
+        #expect(narrow.hasBFloat16Weights && narrow.hasInt8Weights)
     }
 
     /// im2col (the first two) and per-tap products (stride 1, fewer outputs than inputs: the last two, one with

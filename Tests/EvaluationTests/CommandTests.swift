@@ -45,22 +45,37 @@ import Testing
         #expect(try EvaluationReport.read(path: out + "/m.json").runs == report.runs)
     }
 
-    /// The report records the precision of the matrix products: bfloat16 by default where the CPU has AVX-512
-    /// BF16 (absent otherwise: float32), absent with --float32; shards of different precisions do not merge.
+    /// The report records the precision of the matrix products: by default the fastest the CPU runs
+    /// (bfloat16 with AVX-512 BF16, else int8 with AVX2, else float32: absent), absent with --float32, as
+    /// asked with --precision;
+    /// shards of different precisions do not merge; --float32 against another --precision is one error line.
     @Test func reportsRecordThePrecision() throws {
         let folder = try Fixtures.folder(), out = try Fixtures.folder()
         try Fixtures.writeImage(folder + "/x.png", width: 30, height: 20, channels: 3)
         let common = ["gaussian", "--dataset", folder, "--sigma", "25", "--model", Fixtures.tinyModel, "--tile", "32", "--overlap", "8"]
         #expect(try Self.run(common + ["--json", out + "/default.json", "--markdown", out + "/default.md"]).status == 0)
         #expect(try Self.run(common + ["--float32", "--json", out + "/float32.json"]).status == 0)
-        let bfloat16 = MatrixPrecision.bfloat16Supported && KernelBuild.supported.contains(.avx512)  // the tool's default build
-        #expect(try EvaluationReport.read(path: out + "/default.json").precision == (bfloat16 ? "bfloat16" : nil))
+        // The tool runs the best build this CPU has.
+        let bfloat16 = MatrixPrecision.bfloat16Supported && KernelBuild.supported.contains(.avx512)
+        let expected: String? = bfloat16 ? "bfloat16" : (MatrixPrecision.int8Supported ? "int8" : nil)
+        #expect(try EvaluationReport.read(path: out + "/default.json").precision == expected)
         #expect(try EvaluationReport.read(path: out + "/float32.json").precision == nil)
         #expect(try String(contentsOfFile: out + "/default.md", encoding: .utf8)
-            .contains("matrix products in \(bfloat16 ? "bfloat16" : "float32")"))
-        if bfloat16 {
+            .contains("matrix products in \(expected ?? "float32")"))
+        if expected != nil {
             let merged = try Self.run(["merge", out + "/default.json", out + "/float32.json", "--json", out + "/m.json"])
             #expect(merged.status != 0 && merged.stderr.contains("precision float32 differs"), "\(merged.stderr)")
+        }
+        if MatrixPrecision.int8Supported {
+            #expect(try Self.run(common + ["--precision", "int8", "--json", out + "/int8.json"]).status == 0)
+            #expect(try EvaluationReport.read(path: out + "/int8.json").precision == "int8")
+        }
+        let contradiction = try Self.run(common + ["--float32", "--precision", "int8"])
+        #expect(contradiction.status != 0 && contradiction.stderr.contains("--float32: contradicts --precision int8"),
+                "\(contradiction.stderr)")
+        if KernelBuild.supported.contains(.avx2) {  // the portable build has no int8 vector kernel
+            let portable = try Self.run(common + ["--kernels", "portable", "--precision", "int8"])
+            #expect(portable.status != 0 && portable.stderr.contains("--precision int8: needs a CPU with AVX2"), "\(portable.stderr)")
         }
     }
 

@@ -85,6 +85,30 @@ void sk_pack_linear_bf16(const float *weight, int n, int k, uint16_t *panels);
 /// products one at a time. y must not alias x.
 void sk_linear_bf16(const float *x, long rows, int k, const uint16_t *panels, const float *bias16, int n, float *y,
                     int gelu);
+/// Inputs (k) the int8 Linear takes; larger layers stay in float32.
+#define SK_MAX_INT8_INPUTS 2048
+/// Packs a Linear layer's weight (n, k) for sk_linear_int8: each output feature's weights rounded to
+/// -63...63 times its scale (scales[j] = max |w[j]| / 63), in panels (ceil(n/16), ceil(k/4), 16, 4) of int8,
+/// panel p holding output features 16p..16p+15 and each row four inputs, zero-padded; column_sums[j] = the
+/// sum of feature j's int8 weights. scales and column_sums: ceil(n/16)*16, zero-padded.
+void sk_pack_linear_int8(const float *weight, int n, int k, int8_t *panels, float *scales, int32_t *column_sums);
+/// Each row of x (rows, k) as unsigned 8 bits: q = clamp(rint(x / scale) + zero, 0, 255), scale = the row's
+/// range widened to hold 0, over 255 (1 for a row of zeros), zero = rint(-min / scale). q (rows, ceil(k/4)*4),
+/// zero past k; scales, zeros (rows). The input side of sk_linear_int8, for the tests.
+void sk_quantize_rows_uint8(const float *x, long rows, int k, uint8_t *q, float *scales, int32_t *zeros);
+/// y (rows, n) = (q W8^T - zero * column_sums) * scale * scales + b, each row of x quantized as
+/// sk_quantize_rows_uint8 does, the products summed exactly in int32; gelu != 0 applies GELU. Every kernel
+/// (AVX-512 VNNI, AVX2, scalar) returns the same sums. k <= SK_MAX_INT8_INPUTS (else y is NaN).
+/// y must not alias x.
+void sk_linear_int8(const float *x, long rows, int k, const int8_t *panels, const float *scales,
+                    const int32_t *column_sums, const float *bias16, int n, float *y, int gelu);
+enum { SK_INT8_SCALAR = 0, SK_INT8_AVX2 = 1, SK_INT8_VNNI = 2 };
+/// The kernel sk_linear_int8 runs now: VNNI with the AVX-512 build on a CPU with AVX-512 VNNI, the AVX2
+/// kernel with the AVX2 build or the AVX-512 build without VNNI, else the scalar one.
+int sk_int8_kernel(void);
+/// Whether a (k inputs, n outputs) layer runs faster in int8 now than in the precision it would run
+/// otherwise (bf16 where sk_bf16_active(), else float32): never with the scalar kernel.
+int sk_int8_pays(int k, int n);
 enum { SK_LEVEL_PORTABLE = 0, SK_LEVEL_AVX2 = 1, SK_LEVEL_AVX512 = 2 };
 /// The build the kernels run now (SK_LEVEL_*).
 int sk_kernel_level(void);

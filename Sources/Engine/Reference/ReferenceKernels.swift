@@ -30,6 +30,35 @@ public enum Reference {
         linear(x.map(bfloat16), rows: rows, weight: Tensor(shape: weight.shape, storage: weight.storage.map(bfloat16)), bias: bias)
     }
 
+    /// `linear` in int8, the twin of sk_linear_int8: each weight row rounded to -63...63 times max |w| / 63,
+    /// each input row to 0...255 with scale (hi - lo) / 255 and zero point rint(-lo / scale), its range
+    /// [lo, hi] widened to hold 0; integer sums, then (sum - zero * sum of the weights) * scale * wscale + b.
+    /// The same Float operations as the kernels, so the results agree bit for bit.
+    public static func linearInt8(_ x: [Float], rows: Int, weight: Tensor, bias: Tensor?) -> [Float] {
+        let (out, inF) = (weight.shape[0], weight.shape[1])
+        var wq = [Int](repeating: 0, count: out * inF), wscale = [Float](repeating: 1, count: out)
+        for o in 0..<out {
+            let row = weight.storage[(o * inF)..<((o + 1) * inF)]
+            let largest = row.map(abs).max() ?? 0
+            if largest > 0 { wscale[o] = largest / 63 }
+            for (i, w) in row.enumerated() { wq[o * inF + i] = Int(min(max((w / wscale[o]).rounded(.toNearestOrEven), -63), 63)) }
+        }
+        var y = [Float](repeating: 0, count: rows * out)
+        for r in 0..<rows {
+            let row = Array(x[(r * inF)..<((r + 1) * inF)])
+            let lo = min(row.min() ?? 0, 0), hi = max(row.max() ?? 0, 0)
+            let scale: Float = hi > lo ? (hi - lo) / 255 : 1, inverse = 1 / scale
+            let zero = Int((-lo * inverse).rounded(.toNearestOrEven))
+            let q = row.map { Int(min(max((($0 * inverse).rounded(.toNearestOrEven) + Float(zero)), 0), 255)) }
+            for o in 0..<out {
+                var sum = 0, weightSum = 0
+                for i in 0..<inF { sum += q[i] * wq[o * inF + i]; weightSum += wq[o * inF + i] }
+                y[r * out + o] = (bias?.storage[o] ?? 0).addingProduct(Float(sum - zero * weightSum), scale * wscale[o])
+            }
+        }
+        return y
+    }
+
     /// Direct convolution; weight (out, k, k, in), zero padding.
     public static func conv2d(_ x: [Float], height h: Int, width w: Int, weight: Tensor, bias: Tensor?,
                               stride: Int, padding: Int) -> [Float] {
