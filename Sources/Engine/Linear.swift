@@ -79,7 +79,7 @@ public struct Linear: Sendable {
         }
     }
 
-    /// The product this layer runs now: "int8", "bfloat16" or "float32".
+    /// The precision this layer's product runs in now (this CPU, the kernel build selected, its shape).
     public var activePrecision: MatrixPrecision {
         if int8 != nil && sk_int8_pays(Int32(inFeatures), Int32(outFeatures)) != 0 { return .int8 }
         if bf16Panels != nil && sk_bf16_active() != 0 { return .bfloat16 }

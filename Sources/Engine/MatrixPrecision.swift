@@ -21,7 +21,7 @@ public enum MatrixPrecision: String, CaseIterable, Sendable, CustomStringConvert
 
     /// The precision the tools use unless told otherwise (`--precision`, `--float32`): bfloat16 where its
     /// kernels run now, else int8 where an int8 vector kernel runs, else float32. With AVX-512 BF16, int8 on
-    /// top measured the same speed (`quality`'s engine 1.00-1.02x in one run) for up to 0.004 dB, so it is
+    /// top measured the same speed (`quality`'s engine 1.00x and 1.02x in two runs) for up to 0.004 dB, so it is
     /// the default only where the rest would run float32 (AVX2, or AVX-512 without BF16).
     public static var fastest: MatrixPrecision {
         [.bfloat16, .int8].first { $0.runsNow } ?? .float32
