@@ -27,11 +27,15 @@ public enum KernelBuild: Int, CaseIterable, Comparable, Sendable, CustomStringCo
         return try body()
     }
 
-    /// The build a tool's `--kernels` names: "portable", "avx2" or "avx512".
-    public init?(name: String) {
-        guard let build = ["portable": KernelBuild.portable, "avx2": .avx2, "avx512": .avx512][name] else { return nil }
-        self = build
+    /// The build a tool's `--kernels` names ("portable", "avx2" or "avx512") if this CPU runs it, else nil.
+    public static func supported(named name: String) -> KernelBuild? {
+        guard let build = ["portable": KernelBuild.portable, "avx2": .avx2, "avx512": .avx512][name],
+              supported.contains(build) else { return nil }
+        return build
     }
+
+    /// What a tool's `--kernels` error says this CPU runs, e.g. "portable, AVX2+FMA, AVX-512".
+    public static var supportedList: String { supported.map(\.description).joined(separator: ", ") }
 
     public static func < (a: KernelBuild, b: KernelBuild) -> Bool { a.rawValue < b.rawValue }
 

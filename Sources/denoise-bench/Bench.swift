@@ -59,8 +59,8 @@ func syntheticNoisyImage(width: Int, height: Int, sigma: Float, seed: UInt64 = 0
 /// Selects the C kernel build named `name` (portable, avx2, avx512) for the rest of the run; nil keeps the best.
 func selectKernels(_ name: String?) throws {
     guard let name else { return }
-    guard let build = KernelBuild(name: name), KernelBuild.supported.contains(build) else {
-        throw ValidationError("--kernels \(name): this CPU runs \(KernelBuild.supported.map(\.description).joined(separator: ", "))")
+    guard let build = KernelBuild.supported(named: name) else {
+        throw ValidationError("--kernels \(name): this CPU runs \(KernelBuild.supportedList)")
     }
     KernelBuild.select(build)
 }

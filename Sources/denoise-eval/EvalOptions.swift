@@ -32,8 +32,8 @@ struct EvalOptions: ParsableArguments {
     /// Cheap checks before any model loading or dataset work.
     func check() throws -> Shard {
         if let kernels {
-            guard let build = KernelBuild(name: kernels), KernelBuild.supported.contains(build) else {
-                throw ToolError("--kernels \(kernels)", "this CPU runs \(KernelBuild.supported.map(\.description).joined(separator: ", "))")
+            guard let build = KernelBuild.supported(named: kernels) else {
+                throw ToolError("--kernels \(kernels)", "this CPU runs \(KernelBuild.supportedList)")
             }
             KernelBuild.select(build)  // before the precision check: int8 and bfloat16 depend on the build
         }
