@@ -1,6 +1,10 @@
-// Between the kernel builds and the bfloat16 kernels (not part of the public header).
+// Between the kernel builds and the reduced-precision kernels (not part of the public header).
 #pragma once
 #include <stdint.h>
+
+enum { SK_AVX512_BF16 = 0, SK_AVX512_VNNI = 1, SK_AVX512_EXTENSIONS = 2 };
+/// Whether the CPU runs the AVX-512 build and has this extension (SK_AVX512_*); detected once (kernels.c).
+int sk_avx512_extension(int extension);
 
 /// Tokens per window the bf16 attention takes (16x16 windows; larger ones stay float32).
 #define SK_BF16_ATTENTION_MAX_TOKENS 256

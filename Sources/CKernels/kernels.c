@@ -72,6 +72,20 @@ static int best_level(void) {
     return SK_LEVEL_PORTABLE;
 }
 
+int sk_avx512_extension(int extension) {
+    static _Atomic int known[SK_AVX512_EXTENSIONS] = {-1, -1};  // every thread computes the same values
+    int has = atomic_load_explicit(&known[extension], memory_order_relaxed);
+    if (has < 0) {
+        has = 0;
+#ifdef SK_HAVE_X86_BUILDS
+        if (best_level() == SK_LEVEL_AVX512)
+            has = extension == SK_AVX512_BF16 ? __builtin_cpu_supports("avx512bf16") : __builtin_cpu_supports("avx512vnni");
+#endif
+        atomic_store_explicit(&known[extension], has != 0, memory_order_relaxed);
+    }
+    return has;
+}
+
 // Chosen on first use (every thread computes the same value); a tool may select another for the process.
 static _Atomic int level = -1;
 // A thread's own selection (-1: none): tests compare builds on their thread while other tests run the

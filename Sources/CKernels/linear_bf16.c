@@ -9,10 +9,10 @@
 // errors cost 3-5x more, stay in float32 (the model chooses, per layer).
 #include "skkernels.h"
 
-#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "bf16_internal.h"
 #include "gelu_impl.h"
 
 uint16_t sk_bf16_round(float x) {
@@ -173,23 +173,11 @@ static void linear_bf16_avx512(const float *x, long rows, int k, const uint16_t 
 }
 
 #pragma clang attribute pop
-
-static int cpu_has_bf16(void) {
-    static _Atomic int known = -1;  // every thread computes the same value
-    int has = atomic_load_explicit(&known, memory_order_relaxed);
-    if (has < 0) {  // the AVX-512 build's CPU, plus BF16
-        has = sk_max_kernel_level() == SK_LEVEL_AVX512 && __builtin_cpu_supports("avx512bf16");
-        atomic_store_explicit(&known, has, memory_order_relaxed);
-    }
-    return has;
-}
-#else
-static int cpu_has_bf16(void) { return 0; }
 #endif
 
-int sk_has_bf16(void) { return cpu_has_bf16(); }
+int sk_has_bf16(void) { return sk_avx512_extension(SK_AVX512_BF16); }
 
-int sk_bf16_active(void) { return sk_kernel_level() == SK_LEVEL_AVX512 && cpu_has_bf16(); }
+int sk_bf16_active(void) { return sk_kernel_level() == SK_LEVEL_AVX512 && sk_has_bf16(); }
 
 void sk_linear_bf16(const float *x, long rows, int k, const uint16_t *panels, const float *bias16, int n, float *y,
                     int gelu) {

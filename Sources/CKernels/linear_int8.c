@@ -16,10 +16,10 @@
 #include "skkernels.h"
 
 #include <math.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "bf16_internal.h"
 #include "gelu_impl.h"
 
 enum { INPUT_LEVELS = 255, WEIGHT_LEVEL = 63 };
@@ -324,22 +324,12 @@ static void linear_int8_avx512(const float *x, long rows, int k, const int8_t *p
 }
 
 #pragma clang attribute pop
-
-static int cpu_has_vnni(void) {
-    static _Atomic int known = -1;  // every thread computes the same value
-    int has = atomic_load_explicit(&known, memory_order_relaxed);
-    if (has < 0) {
-        has = sk_max_kernel_level() == SK_LEVEL_AVX512 && __builtin_cpu_supports("avx512vnni");
-        atomic_store_explicit(&known, has, memory_order_relaxed);
-    }
-    return has;
-}
 #endif
 
 int sk_int8_kernel(void) {
 #if defined(__x86_64__) && defined(__clang__)
     const int level = sk_kernel_level();
-    if (level == SK_LEVEL_AVX512 && cpu_has_vnni()) return SK_INT8_VNNI;
+    if (level == SK_LEVEL_AVX512 && sk_avx512_extension(SK_AVX512_VNNI)) return SK_INT8_VNNI;
     if (level >= SK_LEVEL_AVX2) return SK_INT8_AVX2;  // also the AVX-512 build on a CPU without VNNI
 #endif
     return SK_INT8_SCALAR;
