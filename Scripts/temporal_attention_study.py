@@ -9,7 +9,10 @@ sequence (centre crops of --crop pixels). For every window-attention block it pr
   between the two frames, and the share of windows whose relative change ||z1 - z0|| / ||z0|| is below
   0.1 and 0.3;
 - the PSNR of frame t+1 when that block reuses frame t's attention output everywhere (SKIPAT across
-  time with the identity as Phi, the cheapest approximation), against computing it.
+  time with the identity as Phi, the cheapest approximation), against computing it;
+- the same with frame t's output warped onto frame t+1 first: the block motion between the two prepared
+  centre frames (motion.block_shifts, 16 px blocks) scaled to the block's grid, each token read from
+  where its block came from (Phi = a motion-compensated copy).
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ import torch
 
 import skipat_model
 from export import load_engine_weights
+from motion import BLOCK, block_shifts, luma
 from validation import as_batch, prepared, psnr_uint8, read_rgb
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +37,22 @@ def window_input(files, t: int, frames: int, crop: int, sigma: float, gen) -> tu
     clean = [read_rgb(files[i], crop) for i in idx]
     noisy = torch.cat([as_batch(c) + torch.randn(as_batch(c).shape, generator=gen) * sigma / 255 for c in clean], 1)
     return noisy, clean[frames // 2]  # prepared (aligned) by the caller, which knows the model
+
+
+def warped_tokens(z: torch.Tensor, shifts: np.ndarray, full_side: int) -> torch.Tensor:
+    """(1, H, W, C) attention output of frame t, (by, bx, 2) full-resolution block shifts of frame t+1
+    against frame t -> the output moved onto frame t+1: token (y, x) reads frame t's token at
+    (y, x) + its block's shift / the grid's scale, clamped to the grid."""
+    _, h, w, _ = z.shape
+    scale = full_side // h
+    ys, xs = np.arange(h), np.arange(w)
+    by = np.minimum(ys * scale // BLOCK, shifts.shape[0] - 1)
+    bx = np.minimum(xs * scale // BLOCK, shifts.shape[1] - 1)
+    dy = np.rint(shifts[by[:, None], bx[None, :], 0] / scale).astype(np.int64)
+    dx = np.rint(shifts[by[:, None], bx[None, :], 1] / scale).astype(np.int64)
+    src_y = np.clip(ys[:, None] + dy, 0, h - 1)
+    src_x = np.clip(xs[None, :] + dx, 0, w - 1)
+    return z[:, torch.from_numpy(src_y), torch.from_numpy(src_x)]
 
 
 def main():
@@ -65,7 +85,7 @@ def main():
 
     root = args.data / "val" / "DAVIS"
     sequences = sorted(p for p in root.iterdir() if p.is_dir())[: args.sequences]
-    stats = {name: {"cos": [], "below01": [], "below03": [], "reuse_loss": []} for name, _ in blocks}
+    stats = {name: {"cos": [], "below01": [], "below03": [], "reuse_loss": [], "warped_loss": []} for name, _ in blocks}
     with torch.no_grad():
         for s, seq in enumerate(sequences):
             files = sorted(p for p in seq.iterdir() if p.suffix.lower() == ".jpg")
@@ -78,6 +98,10 @@ def main():
             z0 = dict(captured)
             sigma = torch.as_tensor(level1)
             base = psnr_uint8(model(skipat_model.model_input(x1, sigma))[0], clean1)
+            centre = frames // 2
+            frame0 = x0[0, 3 * centre:3 * centre + 3].permute(1, 2, 0).numpy()
+            frame1 = x1[0, 3 * centre:3 * centre + 3].permute(1, 2, 0).numpy()
+            shifts = block_shifts(luma(frame1), luma(frame0))  # where each block of frame t+1 was in frame t
             z1 = dict(captured)
             for name, module in blocks:
                 a, b = z0[name], z1[name]
@@ -93,16 +117,19 @@ def main():
                 replay.clear()
                 replay[name] = a
                 reused = psnr_uint8(model(skipat_model.model_input(x1, sigma))[0], clean1)
+                replay[name] = warped_tokens(a, shifts, x1.shape[2])
+                warped = psnr_uint8(model(skipat_model.model_input(x1, sigma))[0], clean1)
                 replay.clear()
                 st["reuse_loss"].append(reused - base)
+                st["warped_loss"].append(warped - base)
     print(f"model {args.model.name} ({frames} frame(s)); {len(sequences)} DAVIS sequences, frames t, t+1 at the middle; "
           f"sigma {args.sigma:g}; {args.crop}x{args.crop} centre crops")
-    print("| attention block | cosine similarity | windows changing < 10% | < 30% | PSNR when reused |")
-    print("|---|---:|---:|---:|---:|")
+    print("| attention block | cosine similarity | windows changing < 10% | < 30% | PSNR when reused | reused, warped |")
+    print("|---|---:|---:|---:|---:|---:|")
     for name, _ in blocks:
         st = stats[name]
         print(f"| {name} | {np.mean(st['cos']):.3f} | {100 * np.mean(st['below01']):.0f}% | "
-              f"{100 * np.mean(st['below03']):.0f}% | {np.mean(st['reuse_loss']):+.2f} dB |")
+              f"{100 * np.mean(st['below03']):.0f}% | {np.mean(st['reuse_loss']):+.2f} dB | {np.mean(st['warped_loss']):+.2f} dB |")
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ struct EngineBench: ParsableCommand {
     @Option(help: "C kernel build: portable, avx2 or avx512 (default: the best this CPU runs).")
     var kernels: String?
 
-    @Option(help: "Comma-separated precisions of the matrix products: float32, bfloat16 (default: both where the CPU runs bfloat16).")
+    @Option(help: "Comma-separated precisions of the matrix products: float32, bfloat16, int8 (default: float32 and every reduced precision this CPU runs).")
     var precisions: String?
 
     func run() throws {
