@@ -39,6 +39,9 @@ func cpuDescription() -> String {
     return "\(model), \(ProcessInfo.processInfo.activeProcessorCount) cores, AVX-512 BF16: \(MatrixPrecision.bfloat16Supported ? "yes" : "no")"
 }
 
+/// The middle value (the upper one of an even count); `values` must not be empty.
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
     try body()

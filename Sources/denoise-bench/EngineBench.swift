@@ -22,7 +22,7 @@ struct EngineBench: ParsableCommand {
     @Option(help: "Worker threads for the Swift engine (PyTorch gets the same number).")
     var threads = 2
 
-    @Option(help: "Timed batches (median reported).")
+    @Option(help: "Timed rounds, each timing sgemm and every case once (medians reported).")
     var repeats = 3
 
     @Flag(help: "Skip the PyTorch comparison (needs python3 with torch).")
@@ -35,15 +35,13 @@ struct EngineBench: ParsableCommand {
     var precisions: String?
 
     func run() throws {
+        guard repeats >= 1 else { throw ValidationError("--repeats \(repeats): at least 1") }
         let tile = 128
         try selectKernels(kernels)
-        setBLASThreads(threads)
-        let gemm = sgemmGFLOPS(n: 1024)
         setBLASThreads(1)
         let gemm1 = sgemmGFLOPS(n: 1024)
+        setBLASThreads(threads)
         let precisionList = try self.precisionList()
-        print(String(format: "sgemm 1024^3: %.1f GFLOP/s (%d threads), %.1f GFLOP/s (1 thread); kernels: %@; %@",
-                     gemm, threads, gemm1, KernelBuild.current.description, cpuDescription()))
         let names = models.split(separator: ",").map(String.init)
         var paths: [String: String] = [:]
         for name in names { paths[name] = ModelCatalog.resolvedPath(name) }
@@ -56,35 +54,46 @@ struct EngineBench: ParsableCommand {
         func timed(_ i: Int) -> Double { seconds(runners[i].run) }
         for i in runners.indices { _ = timed(i) }  // warm-up: sizes every workspace
         let allocations = runners.map(\.allocationCount)
-        // Repeats interleave the cases (A B C A B C ...) so drift in the machine's speed hits all alike.
-        var times = [[Double]](repeating: [], count: runners.count)
+        // Each round times sgemm and then every case (A B C A B C ...), and every ratio below is the median
+        // of the ratios within a round: the machine's speed drifts (up to 20% between rounds on a shared
+        // 2-core host), and a ratio of two times taken seconds apart would carry that drift.
+        var times = [[Double]](repeating: [], count: runners.count), gemms: [Double] = []
         for _ in 0..<repeats {
+            gemms.append(sgemmGFLOPS(n: 1024))
             for i in runners.indices { times[i].append(timed(i)) }
         }
-        var medians: [MatrixPrecision: [String: Double]] = [:]
+        let gemm = median(gemms)
+        print(String(format: "sgemm 1024^3: %.1f GFLOP/s (%d threads, median of the rounds), %.1f GFLOP/s (1 thread); kernels: %@; %@",
+                     gemm, threads, gemm1, KernelBuild.current.description, cpuDescription()))
+        var index: [MatrixPrecision: [String: Int]] = [:]
         for (i, (model, precision)) in cases.enumerated() {
-            let runner = runners[i], t = times[i].sorted()[repeats / 2], name = names[model]
-            medians[precision, default: [:]][name] = t
+            let runner = runners[i], t = median(times[i]), name = names[model]
+            index[precision, default: [:]][name] = i
             let flops = 2 * runner.model.config.macsPerPixel * Double(tile * tile * batch)
+            let share = median(zip(times[i], gemms).map { flops / $0 / 1e9 / $1 })
             print(String(format: "%-18@ swift %@: %.3f s per %d tiles (%.1f tiles/s), %.1f GFLOP/s = %.0f%% of sgemm; workspaces %.0f MB; steady-state allocations: %@; peak RSS %.0f MB",
-                         name, precision.description, t, batch, Double(batch) / t, flops / t / 1e9, 100 * flops / t / 1e9 / gemm,
+                         name, precision.description, t, batch, Double(batch) / t, flops / t / 1e9, 100 * share,
                          Double(runner.workspaceBytes) / 1e6, runner.allocationCount == allocations[i] ? "none" : "YES",
                          peakRSSMegabytes()))
         }
-        if let full = medians[.float32] {
+        /// Median over rounds of time(slower case) / time(faster case): how many times faster `fast` runs.
+        func speedup(_ fast: Int, over slow: Int) -> Double { median(zip(times[slow], times[fast]).map { $0 / $1 }) }
+        if let full = index[.float32] {
             for precision in [MatrixPrecision.bfloat16, .int8] {
-                guard let reduced = medians[precision] else { continue }
+                guard let reduced = index[precision] else { continue }
                 for name in names {
-                    print(String(format: "%@ vs float32 in Swift (%@): %.2fx throughput", precision.description, name, full[name]! / reduced[name]!))
+                    print(String(format: "%@ vs float32 in Swift (%@): %.2fx throughput", precision.description, name,
+                                 speedup(reduced[name]!, over: full[name]!)))
                 }
             }
         }
-        let comparedPrecision = precisionList.last!, swiftSeconds = medians[comparedPrecision]!  // PyTorch runs float32
+        let comparedPrecision = precisionList.last!  // PyTorch runs float32
+        let swiftSeconds = index[comparedPrecision]!.mapValues { median(times[$0]) }
         for precision in precisionList {
-            let byName = medians[precision]!
+            let byName = index[precision]!
             for (skipat, baseline) in Self.pairs(Array(byName.keys)) {
                 print(String(format: "SKIPAT vs baseline in Swift %@ (%@ vs %@): %.2fx throughput", precision.description, skipat,
-                             baseline, byName[baseline]! / byName[skipat]!))
+                             baseline, speedup(byName[skipat]!, over: byName[baseline]!)))
             }
         }
         guard !noPytorch else { return }

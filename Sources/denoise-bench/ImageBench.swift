@@ -69,13 +69,13 @@ struct ImageBench: ParsableCommand {
         for (i, (model, precision, overlap)) in cases.enumerated() {
             let t = median(times[i])
             var line = String(format: "%-18@ %@, overlap %d: %.2f s/MP", names[model], precision.description, overlap, t)
-            if let ffdnetMedian { line += String(format: " -> %.2fx FFDNet's time", t / ffdnetMedian) }
+            if ffdnet {  // the median of each round's ratio: drift between rounds cancels within one
+                line += String(format: " -> %.2fx FFDNet's time", median(zip(times[i], ffdnetTimes).map { $0 / $1 }))
+            }
             print(line)
         }
         print(String(format: "peak RSS %.0f MB (all %d cases' models and workspaces held at once)", peakRSSMegabytes(), cases.count))
     }
-
-    func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
     func ffdnetSecondsPerMegapixel(threads: Int) throws -> Double {
         guard let reference = try pythonJSONLines("bench_ffdnet.py", ["--threads", "\(threads)"]).first,
