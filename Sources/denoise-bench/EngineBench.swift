@@ -38,9 +38,8 @@ struct EngineBench: ParsableCommand {
         guard repeats >= 1 else { throw ValidationError("--repeats \(repeats): at least 1") }
         let tile = 128
         try selectKernels(kernels)
-        setBLASThreads(1)
+        setBLASThreads(1)  // and left at 1: the engine's threads are its tile workers (Engine/GEMM.swift)
         let gemm1 = sgemmGFLOPS(n: 1024)
-        setBLASThreads(threads)
         let precisionList = try self.precisionList()
         let names = models.split(separator: ",").map(String.init)
         var paths: [String: String] = [:]
@@ -59,7 +58,9 @@ struct EngineBench: ParsableCommand {
         // 2-core host), and a ratio of two times taken seconds apart would carry that drift.
         var times = [[Double]](repeating: [], count: runners.count), gemms: [Double] = []
         for _ in 0..<repeats {
+            setBLASThreads(threads)
             gemms.append(sgemmGFLOPS(n: 1024))
+            setBLASThreads(1)
             for i in runners.indices { times[i].append(timed(i)) }
         }
         let gemm = median(gemms)
