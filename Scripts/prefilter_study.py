@@ -22,7 +22,6 @@ restores every frame; prints mean PSNR (per clip, then over clips) per sigma.
 from __future__ import annotations
 
 import argparse
-import math
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +31,7 @@ import skipat_model
 from export import load_engine_weights
 from motion import (FILTER_GAIN, FILTER_PATCH, align_window, block_shifts, box_mean, distinct_neighbours, luma,
                     temporal_prefilter, warp_plane)
-from validation import read_rgb
+from validation import psnr_uint8, read_rgb
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -100,11 +99,6 @@ def guided(noisy_window: np.ndarray, guide_window: np.ndarray, sigma: float, gai
     return out, (sigma * np.sqrt(squares) / weights).astype(np.float32)
 
 
-def psnr(out: np.ndarray, clean: np.ndarray) -> float:
-    q = np.clip(np.round(out * 255.0), 0, 255)
-    return 10 * math.log10(255.0 ** 2 / np.mean((q - clean.astype(np.float64)) ** 2))
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", type=Path, required=True)
@@ -155,8 +149,9 @@ def main():
                             window, level = with_previous(window, level, sigma, previous, float(value))
                         x = torch.from_numpy(window).permute(0, 3, 1, 2).reshape(1, -1, *window.shape[1:3])
                         lv = torch.from_numpy(level)[None, None] if isinstance(level, np.ndarray) else level
-                        previous = model(skipat_model.model_input(x, lv))[0].clamp(0, 1).permute(1, 2, 0).numpy()
-                        psnrs.append(psnr(previous, clean[t]))
+                        out = model(skipat_model.model_input(x, lv))[0]
+                        psnrs.append(psnr_uint8(out, clean[t]))
+                        previous = out.clamp(0, 1).permute(1, 2, 0).numpy()
                     scores[variant].append(np.mean(psnrs))
             for variant in variants:
                 print(f"sigma {sigma:g}  {variant:>14}: {np.mean(scores[variant]):.3f} dB", flush=True)
