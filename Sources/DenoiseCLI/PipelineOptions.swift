@@ -17,7 +17,7 @@ public struct PipelineOptions: ParsableArguments {
     @Flag(name: .customLong("self-ensemble"), help: "Average the model over the 8 flips and rotations of every tile: a little cleaner, 8x slower.")
     public var selfEnsemble = false
 
-    @Option(name: .long, help: ArgumentHelp("Precision of the transformer's matrix products: float32, bfloat16 or int8 (default: bfloat16 on CPUs with AVX-512 BF16, else int8 on CPUs with AVX2, else float32; int8 takes only the layers wide enough to gain).", valueName: "precision"))
+    @Option(name: .long, help: ArgumentHelp("Precision of the transformer's matrix products: float32, bfloat16 or int8 (default: int8 on CPUs with AVX2, its other products in bfloat16 on CPUs with AVX-512 BF16, else float32; int8 takes only the layers wide enough to gain).", valueName: "precision"))
     public var precision: MatrixPrecision?
 
     @Flag(name: .customLong("float32"), help: "Run everything in float32: the same as --precision float32.")

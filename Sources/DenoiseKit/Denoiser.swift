@@ -49,7 +49,7 @@ public final class Denoiser: @unchecked Sendable {
         symmetryMaps = (selfEnsemble ? SquareSymmetry.all : [SquareSymmetry(0)]).map { $0.sourceIndices(size: tileSize) }
     }
 
-    /// A pipeline around a bundled preset. `precision`: of its matrix products (bfloat16 where the CPU runs it).
+    /// A pipeline around a bundled preset. `precision`: of its matrix products (MatrixPrecision.fastest by default).
     public convenience init(preset: Preset, tileSize: Int = Denoiser.defaultTileSize, overlap: Int = Denoiser.defaultOverlap, threads: Int? = nil,
                             selfEnsemble: Bool = false, precision: MatrixPrecision = .fastest) throws {
         try self.init(model: try ModelCatalog.load(preset, precision: precision), tileSize: tileSize, overlap: overlap, threads: threads,

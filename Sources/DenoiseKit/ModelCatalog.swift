@@ -27,7 +27,7 @@ public enum ModelCatalog {
         return FileManager.default.fileExists(atPath: nameOrPath) ? nameOrPath : nil
     }
 
-    /// A bundled preset. `precision` of its matrix products: by default bfloat16 where the CPU runs it
+    /// A bundled preset. `precision` of its matrix products: by default the fastest the CPU runs
     /// (MatrixPrecision.fastest; `--float32` in the tools).
     public static func load(_ preset: Preset, precision: MatrixPrecision = .fastest) throws -> SkipatDenoiser {
         guard let url = BundledWeights.url(for: preset.rawValue) else {

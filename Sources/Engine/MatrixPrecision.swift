@@ -19,12 +19,13 @@ public enum MatrixPrecision: String, CaseIterable, Sendable, CustomStringConvert
     /// Whether this CPU has an int8 vector kernel (AVX2 or better).
     public static var int8Supported: Bool { sk_max_kernel_level() >= Int32(SK_LEVEL_AVX2) }
 
-    /// The precision the tools use unless told otherwise (`--precision`, `--float32`): bfloat16 where its
-    /// kernels run now, else int8 where an int8 vector kernel runs, else float32. With AVX-512 BF16, int8 on
-    /// top measured the same speed (`quality`'s engine 1.00x and 1.02x in two runs) for up to 0.004 dB, so it is
-    /// the default only where the rest would run float32 (AVX2, or AVX-512 without BF16).
+    /// The precision the tools use unless told otherwise (`--precision`, `--float32`): int8 where an int8
+    /// vector kernel runs now (its other products in bfloat16 where AVX-512 BF16 runs them), else bfloat16,
+    /// else float32. With AVX-512 BF16 and VNNI, int8 on top of bfloat16 measured 1.05x `quality`'s engine
+    /// throughput (three runs of 15 rounds) and 1.04-1.12x on a 6 MP photo, for at most 0.004 dB
+    /// (docs/results.md).
     public static var fastest: MatrixPrecision {
-        [.bfloat16, .int8].first { $0.runsNow } ?? .float32
+        [.int8, .bfloat16].first { $0.runsNow } ?? .float32
     }
 
     /// What a model loaded in `self` runs on this CPU: the reduced precisions fall back where the CPU lacks them.
