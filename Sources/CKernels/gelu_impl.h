@@ -1,4 +1,5 @@
-// The GELU shared by the float32 kernels (kernels_impl.h) and the bfloat16 Linear (linear_bf16.c).
+// The GELU shared by the float32 kernels (kernels_impl.h) and the bfloat16 and int8 Linear layers
+// (linear_bf16.c, linear_int8.c).
 #pragma once
 
 // GELU(x) = x Phi(x) ~= x (1/2 + xc P(xc^2) / Q(xc^2)), xc = x clamped to +-4.7 (1 - Phi(4.7) = 1.3e-6),
@@ -18,6 +19,12 @@
     q_ = q_ * t_ + 2.363768816e-01f;                                                          \
     q_ = q_ * t_ + 1.0f;                                                                      \
     (x) * p_ / q_;                                                                            \
+})
+// GELU of one float, the scalar form of SK_GELU_VECTOR (vector tails and the scalar kernels).
+#define SK_GELU_SCALAR(x) ({                                                                  \
+    float gx_ = (x);                                                                          \
+    float gc_ = gx_ < -SK_GELU_CLAMP ? -SK_GELU_CLAMP : (gx_ > SK_GELU_CLAMP ? SK_GELU_CLAMP : gx_);    \
+    gx_ * (0.5f + SK_GELU_RATIO(gc_));                                                        \
 })
 // GELU of a whole vector, in registers: storing a vector and reloading it lane-wise for the scalar
 // form stalls on store forwarding (it was ~60% of the fused depthwise conv).

@@ -51,10 +51,7 @@ static inline float SK_NAME(expf)(float x) {
 
 #include "gelu_impl.h"
 
-static inline float SK_NAME(gelu1)(float x) {
-    float c = x < -SK_GELU_CLAMP ? -SK_GELU_CLAMP : (x > SK_GELU_CLAMP ? SK_GELU_CLAMP : x);
-    return x * (0.5f + SK_GELU_RATIO(c));
-}
+static inline float SK_NAME(gelu1)(float x) { return SK_GELU_SCALAR(x); }
 
 // max of x[0..n), n >= 1, for finite x. Sixteen running maxima in one vector: the scalar
 // `m = x > m ? x : m` chain does not vectorise (its NaN ordering is not reassociable) and cost ~40% of the

@@ -50,11 +50,7 @@ static void linear_bf16_scalar(const float *x, long rows, int k, const uint16_t 
             float sum = bias16[j];
             for (int kk = 0; kk < k; kk++)
                 sum += sk_bf16_value(sk_bf16_round(x[r * k + kk])) * sk_bf16_value(w[(long)(kk / 2) * 32 + kk % 2]);
-            if (gelu) {
-                float c = sum < -SK_GELU_CLAMP ? -SK_GELU_CLAMP : (sum > SK_GELU_CLAMP ? SK_GELU_CLAMP : sum);
-                sum = sum * (0.5f + SK_GELU_RATIO(c));
-            }
-            y[r * n + j] = sum;
+            y[r * n + j] = gelu ? SK_GELU_SCALAR(sum) : sum;
         }
     }
 }

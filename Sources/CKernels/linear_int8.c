@@ -78,12 +78,8 @@ void sk_quantize_rows_uint8(const float *x, long rows, int k, uint8_t *q, float 
 
 static inline float epilogue(int32_t sum, int32_t zero, int32_t column_sum, float scale, float wscale, float bias,
                              int gelu) {
-    float y = fmaf((float)(sum - zero * column_sum), scale * wscale, bias);
-    if (gelu) {
-        float c = y < -SK_GELU_CLAMP ? -SK_GELU_CLAMP : (y > SK_GELU_CLAMP ? SK_GELU_CLAMP : y);
-        y = y * (0.5f + SK_GELU_RATIO(c));
-    }
-    return y;
+    const float y = fmaf((float)(sum - zero * column_sum), scale * wscale, bias);
+    return gelu ? SK_GELU_SCALAR(y) : y;
 }
 
 // The same sums one product at a time: the reference the vector kernels are tested against bit for bit
